@@ -1,0 +1,118 @@
+/*
+ * bench_native.c — start → user task → complete cycles through the native core, the baseline
+ * bench/index.js compares the WebAssembly core with.
+ *
+ *   bench_native MODEL.json [CYCLES] [WARMUP]
+ *
+ * MODEL.json is a compile document (bench/index.js writes it from the five-activity fixture).
+ * Each cycle does what the engine does per instance: a `start` command, then `completeTask` of the
+ * task it created with the state document passed back in; results are parsed and commands
+ * serialized with cJSON, as the JavaScript side parses and stringifies them.
+ * Prints {"cycles":N,"seconds":S,"cyclesPerSecond":C,"usPerCycle":U}.
+ *
+ * Build (bench/index.js does this into build/ when the binary is missing or older than src/):
+ *   cc -O2 -DNDEBUG -std=c11 -D_DEFAULT_SOURCE -Isrc -I/usr/include/cjson $(ls src/[a-z]*.c)
+ *      bench/bench_native.c -lcjson -lm -o build/bench-native
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cJSON.h"
+#include "detour.h"
+
+static char *read_file(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)size + 1);
+    if (buf && fread(buf, 1, (size_t)size, f) != (size_t)size) {
+        free(buf);
+        buf = NULL;
+    }
+    if (buf) buf[size] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static double seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void fail(const char *what, const char *detail) {
+    fprintf(stderr, "bench_native: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
+    exit(1);
+}
+
+/* Runs a command document (consumed) and returns the parsed result; exits on an error result. */
+static cJSON *run(int32_t handle, cJSON *command) {
+    char *text = cJSON_PrintUnformatted(command);
+    cJSON_Delete(command);
+    char *out = detour_execute(handle, text, strlen(text));
+    free(text);
+    cJSON *doc = cJSON_Parse(out);
+    if (!doc || cJSON_GetObjectItemCaseSensitive(doc, "error")) fail("command failed", out);
+    detour_free(out);
+    return doc;
+}
+
+static cJSON *command(const char *name, long cycle) {
+    char seed[33];
+    snprintf(seed, sizeof seed, "%032lx", (unsigned long)cycle);
+    cJSON *c = cJSON_CreateObject();
+    cJSON_AddStringToObject(c, "command", name);
+    cJSON_AddNumberToObject(c, "now", 1700000000000.0 + (double)cycle);
+    cJSON_AddStringToObject(c, "idSeed", seed);
+    return c;
+}
+
+static void cycle(int32_t handle, long i) {
+    cJSON *start = command("start", i);
+    cJSON_AddNullToObject(start, "businessKey");
+    cJSON_AddObjectToObject(start, "variables");
+    cJSON *started = run(handle, start);
+
+    cJSON *tasks = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(started, "index"), "tasks");
+    const char *task_id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(tasks, 0), "id"));
+    if (!task_id) fail("the started instance has no user task", NULL);
+
+    cJSON *complete = command("completeTask", i);
+    cJSON_AddStringToObject(complete, "taskId", task_id);
+    cJSON_AddObjectToObject(complete, "variables");
+    cJSON_AddItemToObject(complete, "state", cJSON_DetachItemFromObjectCaseSensitive(started, "state"));
+    cJSON_Delete(started);
+    cJSON *completed = run(handle, complete);
+    cJSON_Delete(completed);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) fail("usage: bench_native MODEL.json [CYCLES] [WARMUP]", NULL);
+    long cycles = argc > 2 ? atol(argv[2]) : 20000;
+    long warmup = argc > 3 ? atol(argv[3]) : 2000;
+    char *model = read_file(argv[1]);
+    if (!model) fail("cannot read", argv[1]);
+    char *compiled = detour_compile(model, strlen(model));
+    cJSON *doc = cJSON_Parse(compiled);
+    const cJSON *h = cJSON_GetObjectItemCaseSensitive(doc, "handle");
+    if (!cJSON_IsNumber(h)) fail("compile failed", compiled);
+    int32_t handle = (int32_t)h->valuedouble;
+    cJSON_Delete(doc);
+    detour_free(compiled);
+    free(model);
+
+    for (long i = 0; i < warmup; i++) cycle(handle, i);
+    double t0 = seconds();
+    for (long i = 0; i < cycles; i++) cycle(handle, warmup + i);
+    double elapsed = seconds() - t0;
+    detour_release(handle);
+
+    printf("{\"cycles\":%ld,\"seconds\":%.6f,\"cyclesPerSecond\":%.1f,\"usPerCycle\":%.3f}\n", cycles, elapsed,
+           (double)cycles / elapsed, elapsed * 1e6 / (double)cycles);
+    return 0;
+}

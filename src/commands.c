@@ -1,0 +1,574 @@
+/*
+ * commands.c — the commands of detour_execute: reading a command document, running it against
+ * the instance read from its state document, and writing the result document.
+ *
+ * Atomicity: a command works on an instance freshly read from the host's document; when it fails
+ * the instance is dropped and only the error is returned, so the host's state stays as it was.
+ * The one exception is a failing job, whose failure itself is recorded (retries, incident) on a
+ * second fresh read, as Camunda records it in a separate transaction.
+ */
+#include "commands.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec_internal.h"
+#include "history.h"
+#include "state_json.h"
+#include "strutil.h"
+#include "tree.h"
+
+/* --- reading parameters --- */
+
+static const cJSON *param(const cJSON *cmd, const char *name) { return cJSON_GetObjectItemCaseSensitive(cmd, name); }
+
+/* A string parameter: NULL when absent or null; false when it has another type. */
+static bool string_param(const cJSON *cmd, const char *name, const char **out, error *err) {
+    const cJSON *p = param(cmd, name);
+    *out = NULL;
+    if (!p || cJSON_IsNull(p)) return true;
+    if (!cJSON_IsString(p)) return error_set(err, ERR_INVALID_REQUEST, "%s must be a string", name);
+    *out = p->valuestring;
+    return true;
+}
+
+static bool required_string(const cJSON *cmd, const char *name, const char **out, error *err) {
+    if (!string_param(cmd, name, out, err)) return false;
+    if (!*out) return error_set(err, ERR_NOT_VALID, "%s is null", name);
+    return true;
+}
+
+static bool bool_param(const cJSON *cmd, const char *name, bool dflt) {
+    const cJSON *p = param(cmd, name);
+    return cJSON_IsBool(p) ? cJSON_IsTrue(p) : dflt;
+}
+
+static bool int_param(const cJSON *cmd, const char *name, int64_t dflt, int64_t *out, error *err) {
+    const cJSON *p = param(cmd, name);
+    *out = dflt;
+    if (!p || cJSON_IsNull(p)) return true;
+    if (!cJSON_IsNumber(p) || p->valuedouble != p->valuedouble || p->valuedouble > 9e15 || p->valuedouble < -9e15)
+        return error_set(err, ERR_INVALID_REQUEST, "%s must be a number", name);
+    *out = (int64_t)p->valuedouble;
+    return true;
+}
+
+/* --- the context of one state-changing command --- */
+
+typedef struct run {
+    exec_ctx ctx;
+    error *err;
+    const cJSON *cmd;
+    cJSON *result; /* the command-specific part */
+} run;
+
+static bool run_init(run *r, const model *m, const cJSON *cmd, error *err) {
+    memset(r, 0, sizeof *r);
+    r->err = err;
+    r->cmd = cmd;
+    r->ctx.err = err;
+    int64_t now;
+    if (!int_param(cmd, "now", -1, &now, err)) return false;
+    if (now < 0) return error_set(err, ERR_INVALID_REQUEST, "now must be a number (epoch milliseconds)");
+    r->ctx.now = now;
+    const char *seed;
+    if (!string_param(cmd, "idSeed", &seed, err)) return false;
+    if (!ids_seed(&r->ctx.ids, seed)) return error_set(err, ERR_INVALID_REQUEST, "idSeed must be 32 hex digits");
+    r->ctx.externally_terminated = true;
+    if (strcmp(param(cmd, "command")->valuestring, "start") == 0) return true;
+    const cJSON *state = param(cmd, "state");
+    if (!cJSON_IsObject(state)) return error_set(err, ERR_INVALID_REQUEST, "state must be an object");
+    r->ctx.pi = state_from_json(m, state, err);
+    if (!r->ctx.pi) return false;
+    if (r->ctx.pi->ended || !r->ctx.pi->root)
+        return error_set(err, ERR_ENGINE, "Process instance '%s' has ended", r->ctx.pi->id);
+    return true;
+}
+
+static void run_free(run *r) {
+    state_free(r->ctx.pi);
+    cJSON_Delete(r->ctx.history);
+    cJSON_Delete(r->result);
+}
+
+/* The result document; takes what it needs from r. */
+static cJSON *run_result(run *r) {
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddItemToObject(out, "state", state_to_json(r->ctx.pi));
+    cJSON_AddItemToObject(out, "history", r->ctx.history);
+    cJSON_AddItemToObject(out, "index", state_index_json(r->ctx.pi));
+    cJSON_AddItemToObject(out, "result", r->result ? r->result : cJSON_CreateObject());
+    r->ctx.history = NULL;
+    r->result = NULL;
+    run_free(r);
+    return out;
+}
+
+/* --- start --- */
+
+static bool run_instruction(exec_ctx *ctx, const cJSON *ins, error *err) {
+    const model *m = ctx->pi->model;
+    const char *type;
+    if (!cJSON_IsObject(ins)) return error_set(err, ERR_INVALID_REQUEST, "instructions must be objects");
+    if (!required_string(ins, "type", &type, err)) return false;
+    const cJSON *vars = param(ins, "variables");
+    const char *activity_id, *transition_id;
+    if (!string_param(ins, "activityId", &activity_id, err) || !string_param(ins, "transitionId", &transition_id, err))
+        return false;
+    if (strcmp(type, "startBeforeActivity") == 0) {
+        if (!activity_id) return error_set(err, ERR_NOT_VALID, "activityId is null");
+        const model_element *target = model_element_by_id(m, activity_id);
+        if (!target || target->kind == EL_PROCESS)
+            return error_set(err, ERR_NOT_VALID,
+                             "Cannot perform instruction: Start before activity '%s'; Element '%s' does not exist in "
+                             "process '%s': element is null",
+                             activity_id, activity_id, m->definition_id);
+        return exec_start_before(ctx, target, vars);
+    }
+    if (strcmp(type, "startAfterActivity") == 0) {
+        if (!activity_id) return error_set(err, ERR_NOT_VALID, "activityId is null");
+        const model_element *source = model_element_by_id(m, activity_id);
+        if (!source || source->kind == EL_PROCESS)
+            return error_set(err, ERR_NOT_VALID,
+                             "Cannot perform instruction: Start after activity '%s'; Activity '%s' does not exist: "
+                             "activity is null",
+                             activity_id, activity_id);
+        if (source->n_outgoing == 0)
+            return error_set(err, ERR_ENGINE,
+                             "Cannot start after activity %s; activity has no outgoing sequence flow to take",
+                             activity_id);
+        if (source->n_outgoing > 1)
+            return error_set(err, ERR_ENGINE,
+                             "Cannot start after activity %s; activity has more than one outgoing sequence flow",
+                             activity_id);
+        return exec_start_transition(ctx, source->outgoing[0], vars);
+    }
+    if (strcmp(type, "startTransition") == 0) {
+        if (!transition_id) return error_set(err, ERR_NOT_VALID, "transitionId is null");
+        const model_flow *flow = model_flow_by_id(m, transition_id);
+        if (!flow)
+            return error_set(err, ERR_NOT_VALID,
+                             "Cannot perform instruction: Start transition '%s'; Element '%s' does not exist in "
+                             "process '%s': element is null",
+                             transition_id, transition_id, m->definition_id);
+        return exec_start_transition(ctx, flow, vars);
+    }
+    return error_set(err, ERR_BAD_REQUEST, "Unsupported start instruction type '%s'", type);
+}
+
+/* Camunda records the first instantiated activity as the instance's start activity. */
+static const char *start_activity_of(const model *m, const cJSON *instructions) {
+    const cJSON *first = cJSON_GetArrayItem(instructions, 0);
+    if (!first) return m->process->initial ? m->process->initial->id : NULL;
+    const cJSON *id = param(first, "activityId");
+    const cJSON *type = param(first, "type");
+    if (cJSON_IsString(type) && strcmp(type->valuestring, "startTransition") == 0) {
+        const cJSON *tid = param(first, "transitionId");
+        const model_flow *f = cJSON_IsString(tid) ? model_flow_by_id(m, tid->valuestring) : NULL;
+        return f ? f->target->id : NULL;
+    }
+    if (cJSON_IsString(type) && strcmp(type->valuestring, "startAfterActivity") == 0) {
+        const model_element *a = cJSON_IsString(id) ? model_element_by_id(m, id->valuestring) : NULL;
+        return a && a->n_outgoing == 1 ? a->outgoing[0]->target->id : NULL;
+    }
+    return cJSON_IsString(id) ? id->valuestring : NULL;
+}
+
+static bool cmd_start(run *r, const model *m) {
+    const cJSON *cmd = r->cmd;
+    error *err = r->err;
+    const char *pi_id, *business_key, *tenant_id, *restarted;
+    if (!string_param(cmd, "processInstanceId", &pi_id, err) || !string_param(cmd, "businessKey", &business_key, err) ||
+        !string_param(cmd, "tenantId", &tenant_id, err) ||
+        !string_param(cmd, "restartedProcessInstanceId", &restarted, err))
+        return false;
+    const cJSON *instructions = param(cmd, "startInstructions");
+    if (instructions && !cJSON_IsNull(instructions) && !cJSON_IsArray(instructions))
+        return error_set(err, ERR_INVALID_REQUEST, "startInstructions must be an array");
+    char *generated = pi_id ? NULL : ids_uuid(&r->ctx.ids);
+    instance *pi = state_new(m, pi_id ? pi_id : generated);
+    free(generated);
+    r->ctx.pi = pi;
+    pi->tenant_id = str_dup(tenant_id ? tenant_id : m->tenant_id);
+    pi->restarted_from = str_dup(restarted);
+    pi->start_activity_id = str_dup(start_activity_of(m, instructions));
+    r->ctx.skip_custom_listeners = bool_param(cmd, "skipCustomListeners", false);
+    r->ctx.skip_io_mappings = bool_param(cmd, "skipIoMappings", false);
+    if (!exec_start_instance(&r->ctx, business_key, param(cmd, "variables"))) return false;
+    r->result = cJSON_CreateObject();
+    cJSON_AddStringToObject(r->result, "processInstanceId", pi->id);
+    if (cJSON_GetArraySize(instructions) == 0) return exec_run_from_start(&r->ctx);
+    r->ctx.preserve_scope = true;
+    const cJSON *ins;
+    cJSON_ArrayForEach(ins, instructions) {
+        if (!run_instruction(&r->ctx, ins, err)) return false;
+    }
+    return exec_finish_instructions(&r->ctx);
+}
+
+/* --- user tasks --- */
+
+static bool cmd_complete_task(run *r) {
+    const char *task_id;
+    if (!required_string(r->cmd, "taskId", &task_id, r->err)) return false;
+    task *t = state_task_by_id(r->ctx.pi, task_id);
+    if (!t) return error_set(r->err, ERR_NOT_FOUND, "Cannot find task with id %s: task is null", task_id);
+    execution *exec = t->exec;
+    if (!exec_set_variables_json(&r->ctx, exec, param(r->cmd, "variables"), false)) return false;
+    if (!exec_set_variables_json(&r->ctx, exec, param(r->cmd, "localVariables"), true)) return false;
+    history_task(&r->ctx, "taskComplete", t, "completed");
+    state_remove_task(r->ctx.pi, t);
+    return exec_activity_done(&r->ctx, exec);
+}
+
+/* --- external tasks --- */
+
+static external_task *find_external_task(run *r) {
+    const char *id;
+    if (!required_string(r->cmd, "externalTaskId", &id, r->err)) return NULL;
+    external_task *t = state_external_task_by_id(r->ctx.pi, id);
+    if (!t) error_set(r->err, ERR_NOT_FOUND, "Cannot find external task with id %s: externalTask is null", id);
+    return t;
+}
+
+/* Only the worker holding the lock may act on a locked task (when the command names a worker). */
+static bool check_worker(run *r, external_task *t, const char *action) {
+    const char *worker;
+    if (!string_param(r->cmd, "workerId", &worker, r->err)) return false;
+    if (!worker || str_eq(worker, t->worker_id)) return true;
+    return error_set(r->err, ERR_BAD_REQUEST, "External Task %s cannot be %s by worker '%s'. It is locked by worker '%s'.",
+                     t->id, action, worker, t->worker_id ? t->worker_id : "null");
+}
+
+static bool cmd_lock_external_task(run *r) {
+    external_task *t = find_external_task(r);
+    if (!t) return false;
+    const char *worker;
+    int64_t duration;
+    if (!required_string(r->cmd, "workerId", &worker, r->err) ||
+        !int_param(r->cmd, "lockDuration", 0, &duration, r->err))
+        return false;
+    if (duration <= 0) return error_set(r->err, ERR_BAD_REQUEST, "lockDuration is not greater than 0");
+    free(t->worker_id);
+    t->worker_id = str_dup(worker);
+    t->lock_expiration = r->ctx.now + duration;
+    r->result = cJSON_CreateObject();
+    cJSON_AddStringToObject(r->result, "externalTaskId", t->id);
+    cJSON_AddItemToObject(r->result, "variables", state_variables_json(r->ctx.pi, t->exec, false));
+    return true;
+}
+
+static bool cmd_complete_external_task(run *r) {
+    external_task *t = find_external_task(r);
+    if (!t || !check_worker(r, t, "completed")) return false;
+    execution *exec = t->exec;
+    if (!exec_set_variables_json(&r->ctx, exec, param(r->cmd, "variables"), false)) return false;
+    if (!exec_set_variables_json(&r->ctx, exec, param(r->cmd, "localVariables"), true)) return false;
+    state_remove_external_task(r->ctx.pi, t);
+    return exec_activity_done(&r->ctx, exec);
+}
+
+static incident *new_incident(exec_ctx *ctx, incident_kind kind, const char *activity_id, execution *exec,
+                              const char *configuration, const char *message) {
+    incident *inc = calloc(1, sizeof *inc);
+    if (!inc) abort();
+    inc->id = ids_uuid(&ctx->ids);
+    inc->kind = kind;
+    inc->activity_id = str_dup(activity_id);
+    inc->exec = exec;
+    inc->configuration = str_dup(configuration);
+    inc->message = str_dup(message);
+    inc->timestamp = ctx->now;
+    state_add_incident(ctx->pi, inc);
+    history_incident(ctx, "incidentCreate", inc);
+    return inc;
+}
+
+static bool cmd_fail_external_task(run *r) {
+    external_task *t = find_external_task(r);
+    if (!t || !check_worker(r, t, "failed")) return false;
+    const char *message, *details;
+    int64_t retries, timeout;
+    if (!string_param(r->cmd, "errorMessage", &message, r->err) ||
+        !string_param(r->cmd, "errorDetails", &details, r->err) ||
+        !int_param(r->cmd, "retries", 0, &retries, r->err) || !int_param(r->cmd, "retryTimeout", 0, &timeout, r->err))
+        return false;
+    if (retries < 0) return error_set(r->err, ERR_BAD_REQUEST, "retries is not greater than or equal to 0");
+    t->retries = (int)retries;
+    free(t->error_message);
+    t->error_message = str_dup(message);
+    free(t->error_details);
+    t->error_details = str_dup(details);
+    t->lock_expiration = timeout > 0 ? r->ctx.now + timeout : 0;
+    if (timeout <= 0) {
+        free(t->worker_id);
+        t->worker_id = NULL;
+    }
+    if (retries == 0) new_incident(&r->ctx, INCIDENT_FAILED_EXTERNAL_TASK, t->activity_id, t->exec, t->id, message);
+    return true;
+}
+
+static bool cmd_extend_lock(run *r) {
+    external_task *t = find_external_task(r);
+    if (!t) return false;
+    const char *worker;
+    int64_t duration;
+    if (!required_string(r->cmd, "workerId", &worker, r->err) ||
+        !int_param(r->cmd, "newDuration", 0, &duration, r->err))
+        return false;
+    if (duration <= 0) return error_set(r->err, ERR_BAD_REQUEST, "lockDuration is not greater than 0");
+    if (!t->worker_id || t->lock_expiration <= r->ctx.now)
+        return error_set(r->err, ERR_BAD_REQUEST, "The lock of the External Task %s cannot be extended by worker '%s'",
+                         t->id, worker);
+    if (!check_worker(r, t, "extended")) return false;
+    t->lock_expiration = r->ctx.now + duration;
+    return true;
+}
+
+static bool cmd_bpmn_error_external_task(run *r) {
+    external_task *t = find_external_task(r);
+    if (!t || !check_worker(r, t, "reported")) return false;
+    const char *code;
+    if (!required_string(r->cmd, "errorCode", &code, r->err)) return false;
+    execution *exec = t->exec;
+    if (!exec_set_variables_json(&r->ctx, exec, param(r->cmd, "variables"), false)) return false;
+    state_remove_external_task(r->ctx.pi, t);
+    return exec_throw_bpmn_error(&r->ctx, exec, code, NULL);
+}
+
+/* --- jobs --- */
+
+static bool cmd_execute_job(run *r) {
+    const char *id;
+    if (!required_string(r->cmd, "jobId", &id, r->err)) return false;
+    job *j = state_job_by_id(r->ctx.pi, id);
+    if (!j) return error_set(r->err, ERR_NOT_FOUND, "No job found with id '%s': job is null", id);
+    if (j->suspended) return error_set(r->err, ERR_SUSPENDED, "Job with id '%s' is suspended", id);
+    return exec_execute_job(&r->ctx, j);
+}
+
+/* The job failed: nothing of its work stays, but the failure does (retries, message, incident). */
+static cJSON *record_job_failure(const model *m, const cJSON *cmd, error *failure, error *err) {
+    run r;
+    if (!run_init(&r, m, cmd, err)) {
+        run_free(&r);
+        return NULL;
+    }
+    r.ctx.history = cJSON_CreateArray();
+    job *j = state_job_by_id(r.ctx.pi, param(cmd, "jobId")->valuestring);
+    j->retries = j->retries > 0 ? j->retries - 1 : 0;
+    free(j->exception_message);
+    j->exception_message = str_dup(failure->message);
+    if (j->retries == 0)
+        new_incident(&r.ctx, INCIDENT_FAILED_JOB, j->activity->id, j->exec, j->id, failure->message);
+    r.result = cJSON_CreateObject();
+    cJSON_AddBoolToObject(r.result, "failed", true);
+    cJSON_AddStringToObject(r.result, "type", failure->type ? failure->type : ERR_ENGINE);
+    cJSON_AddStringToObject(r.result, "message", failure->message ? failure->message : "");
+    return run_result(&r);
+}
+
+static bool cmd_fire_due_timers(run *r) {
+    instance *pi = r->ctx.pi;
+    cJSON *fired = cJSON_CreateArray();
+    r->result = cJSON_CreateObject();
+    cJSON_AddItemToObject(r->result, "fired", fired);
+    /* only the timers due when the command starts: a cycle's next firing waits for the next call */
+    size_t n = 0;
+    char **ids = malloc((pi->jobs.n + 1) * sizeof *ids);
+    if (!ids) abort();
+    for (size_t i = 0; i < pi->jobs.n; i++) {
+        job *j = pi->jobs.items[i];
+        if (j->kind >= JOB_TIMER_BOUNDARY && !j->suspended && j->due <= r->ctx.now) ids[n++] = str_dup(j->id);
+    }
+    bool ok = true;
+    for (size_t i = 0; i < n; i++) {
+        job *j = ok && r->ctx.pi->root ? state_job_by_id(r->ctx.pi, ids[i]) : NULL;
+        if (j) {
+            cJSON_AddItemToArray(fired, cJSON_CreateString(ids[i]));
+            ok = exec_execute_job(&r->ctx, j);
+        }
+        free(ids[i]);
+    }
+    free(ids);
+    return ok;
+}
+
+/* --- messages --- */
+
+static bool cmd_correlate_message(run *r) {
+    const char *name;
+    if (!required_string(r->cmd, "messageName", &name, r->err)) return false;
+    instance *pi = r->ctx.pi;
+    bool all = bool_param(r->cmd, "all", false);
+    char **ids = malloc((pi->subscriptions.n + 1) * sizeof *ids);
+    if (!ids) abort();
+    size_t n = 0;
+    for (size_t i = 0; i < pi->subscriptions.n && (all || n == 0); i++)
+        if (str_eq(pi->subscriptions.items[i]->event_name, name)) ids[n++] = str_dup(pi->subscriptions.items[i]->id);
+    bool ok = n > 0;
+    if (!ok)
+        error_set(r->err, "MismatchingMessageCorrelationException",
+                  "Cannot correlate message '%s': No process definition or execution matches the parameters", name);
+    cJSON *executions = cJSON_CreateArray();
+    r->result = cJSON_CreateObject();
+    cJSON_AddItemToObject(r->result, "executionIds", executions);
+    for (size_t i = 0; i < n; i++) {
+        subscription *s = NULL;
+        for (size_t k = 0; ok && r->ctx.pi->root && k < pi->subscriptions.n; k++)
+            if (str_eq(pi->subscriptions.items[k]->id, ids[i])) s = pi->subscriptions.items[k];
+        if (s) {
+            cJSON_AddItemToArray(executions, cJSON_CreateString(s->exec->id));
+            ok = exec_set_variables_json(&r->ctx, s->exec, param(r->cmd, "processVariables"), false) &&
+                 exec_set_variables_json(&r->ctx, s->exec, param(r->cmd, "processVariablesLocal"), true) &&
+                 exec_trigger_subscription(&r->ctx, s);
+        }
+        free(ids[i]);
+    }
+    free(ids);
+    return ok;
+}
+
+/* --- variables --- */
+
+static bool target_execution(run *r, execution **out) {
+    const char *exec_id;
+    if (!string_param(r->cmd, "executionId", &exec_id, r->err)) return false;
+    *out = exec_id ? state_execution_by_id(r->ctx.pi, exec_id) : r->ctx.pi->root;
+    if (!*out) return error_set(r->err, ERR_NOT_FOUND, "execution %s doesn't exist: execution is null", exec_id);
+    return true;
+}
+
+static bool cmd_modify_variables(run *r) {
+    execution *exec;
+    if (!target_execution(r, &exec)) return false;
+    bool local = bool_param(r->cmd, "local", true);
+    const cJSON *deletions = param(r->cmd, "deletions");
+    if (deletions && !cJSON_IsNull(deletions) && !cJSON_IsArray(deletions))
+        return error_set(r->err, ERR_INVALID_REQUEST, "deletions must be an array");
+    if (!exec_set_variables_json(&r->ctx, exec, param(r->cmd, "modifications"), local)) return false;
+    const cJSON *name;
+    cJSON_ArrayForEach(name, deletions) {
+        if (!cJSON_IsString(name)) return error_set(r->err, ERR_INVALID_REQUEST, "deletions must be names");
+        if (!exec_remove_variable(&r->ctx, exec, name->valuestring, local)) return false;
+    }
+    return true;
+}
+
+/* --- deletion --- */
+
+static bool cmd_delete(run *r) {
+    const char *reason;
+    if (!string_param(r->cmd, "deleteReason", &reason, r->err)) return false;
+    r->ctx.skip_custom_listeners = bool_param(r->cmd, "skipCustomListeners", false);
+    r->ctx.skip_io_mappings = bool_param(r->cmd, "skipIoMappings", false);
+    r->ctx.externally_terminated = bool_param(r->cmd, "externallyTerminated", true);
+    return exec_delete_instance(&r->ctx, reason);
+}
+
+/* --- queries: no state change, only a result --- */
+
+static cJSON *query(const model *m, const cJSON *cmd, const char *name, error *err) {
+    const cJSON *state = param(cmd, "state");
+    if (!cJSON_IsObject(state)) {
+        error_set(err, ERR_INVALID_REQUEST, "state must be an object");
+        return NULL;
+    }
+    instance *pi = state_from_json(m, state, err);
+    if (!pi) return NULL;
+    cJSON *result = NULL;
+    if (strcmp(name, "activityInstances") == 0) {
+        if (!pi->root)
+            error_set(err, ERR_NOT_FOUND, "Process instance with id %s does not exist", pi->id);
+        else
+            result = tree_activity_instances(pi);
+    } else {
+        const char *exec_id = NULL, *ai_id = NULL, *task_id = NULL;
+        bool local = bool_param(cmd, "local", false);
+        if (string_param(cmd, "executionId", &exec_id, err) && string_param(cmd, "activityInstanceId", &ai_id, err) &&
+            string_param(cmd, "taskId", &task_id, err)) {
+            execution *scope = pi->root;
+            bool scope_node;
+            if (exec_id) scope = state_execution_by_id(pi, exec_id);
+            if (ai_id && !tree_find_activity_instance(pi, ai_id, &scope, &scope_node)) scope = NULL;
+            task *t = task_id ? state_task_by_id(pi, task_id) : NULL;
+            if (task_id && !t)
+                error_set(err, ERR_NOT_FOUND, "Cannot find task with id %s: task is null", task_id);
+            else if (t && local)
+                result = state_var_map_json(&t->vars);
+            else if (!scope && !t)
+                error_set(err, ERR_NOT_FOUND, "execution %s doesn't exist: execution is null",
+                          exec_id ? exec_id : ai_id ? ai_id : pi->id);
+            else
+                result = state_variables_json(pi, t ? t->exec : scope, local);
+        }
+    }
+    state_free(pi);
+    if (!result) return NULL;
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddItemToObject(out, "result", result);
+    return out;
+}
+
+/* --- dispatch --- */
+
+typedef bool (*command_fn)(run *r);
+
+static const struct {
+    const char *name;
+    command_fn fn;
+} COMMANDS[] = {
+    {"completeTask", cmd_complete_task},
+    {"lockExternalTask", cmd_lock_external_task},
+    {"completeExternalTask", cmd_complete_external_task},
+    {"failExternalTask", cmd_fail_external_task},
+    {"extendLock", cmd_extend_lock},
+    {"bpmnErrorExternalTask", cmd_bpmn_error_external_task},
+    {"executeJob", cmd_execute_job},
+    {"fireDueTimers", cmd_fire_due_timers},
+    {"correlateMessage", cmd_correlate_message},
+    {"modifyVariables", cmd_modify_variables},
+    {"delete", cmd_delete},
+};
+
+cJSON *commands_run(const model *m, const cJSON *cmd, error *err) {
+    if (!cJSON_IsObject(cmd)) {
+        error_set(err, ERR_INVALID_REQUEST, "The command must be a JSON object");
+        return NULL;
+    }
+    const cJSON *name = param(cmd, "command");
+    if (!cJSON_IsString(name)) {
+        error_set(err, ERR_INVALID_REQUEST, "command is missing");
+        return NULL;
+    }
+    if (strcmp(name->valuestring, "activityInstances") == 0 || strcmp(name->valuestring, "variables") == 0)
+        return query(m, cmd, name->valuestring, err);
+    command_fn fn = NULL;
+    for (size_t i = 0; i < sizeof COMMANDS / sizeof *COMMANDS; i++)
+        if (strcmp(COMMANDS[i].name, name->valuestring) == 0) fn = COMMANDS[i].fn;
+    bool is_start = strcmp(name->valuestring, "start") == 0;
+    if (!fn && !is_start) {
+        error_set(err, ERR_INVALID_REQUEST, "Unknown command '%s'", name->valuestring);
+        return NULL;
+    }
+    run r;
+    if (!run_init(&r, m, cmd, err)) {
+        run_free(&r);
+        return NULL;
+    }
+    r.ctx.history = cJSON_CreateArray();
+    bool ok = is_start ? cmd_start(&r, m) : fn(&r);
+    if (ok) return run_result(&r);
+    run_free(&r);
+    /* a job that ran and failed is not an error of the command: its failure is recorded */
+    if (fn == cmd_execute_job && err->type && strcmp(err->type, ERR_NOT_FOUND) != 0 &&
+        strcmp(err->type, ERR_SUSPENDED) != 0 && strcmp(err->type, ERR_INVALID_REQUEST) != 0 &&
+        strcmp(err->type, ERR_NOT_VALID) != 0) {
+        error failure = *err;
+        *err = (error){0};
+        cJSON *out = record_job_failure(m, cmd, &failure, err);
+        error_clear(&failure);
+        return out;
+    }
+    return NULL;
+}

@@ -1,0 +1,73 @@
+/*
+ * exec.h — the executor: moves tokens through a compiled model, one command at a time.
+ *
+ * An exec_ctx carries what one command needs: the instance, the host's `now`, the id generator,
+ * the history events being recorded and the request-wide flags. Every operation returns false with
+ * ctx->err set on failure; the command layer then discards the instance (the host's document is
+ * untouched), so operations never need to undo partial work themselves.
+ */
+#ifndef DETOUR_EXEC_H
+#define DETOUR_EXEC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cJSON.h"
+#include "error.h"
+#include "ids.h"
+#include "model.h"
+#include "state.h"
+
+typedef struct exec_ctx {
+    instance *pi;
+    int64_t now;
+    id_gen ids;
+    cJSON *history;            /* array of history events, in order */
+    error *err;
+    bool skip_custom_listeners;
+    bool skip_io_mappings;
+    bool initial_variables;    /* variables set now are the instance's initial values (start) */
+    bool preserve_scope;       /* while instructions run, an empty instance does not end yet */
+    bool externally_terminated;/* cancellation comes from outside (REST delete / modification) */
+    int depth;                 /* nesting of token moves, bounded to keep the stack safe */
+    const model_element *end_activity; /* the end event the last token reached */
+} exec_ctx;
+
+/* --- starting --- */
+/* Creates the process instance scope (history, variables, listeners, event subscriptions). */
+bool exec_start_instance(exec_ctx *ctx, const char *business_key, const cJSON *variables);
+/* Runs the process from its none start event. */
+bool exec_run_from_start(exec_ctx *ctx);
+/* Camunda start instructions (startBeforeActivity, startAfterActivity, startTransition) with
+ * their variables, creating missing parent scopes. */
+bool exec_start_before(exec_ctx *ctx, const model_element *target, const cJSON *variables);
+bool exec_start_transition(exec_ctx *ctx, const model_flow *flow, const cJSON *variables);
+/* Ends the instance if instructions left it without tokens (see preserve_scope). */
+bool exec_finish_instructions(exec_ctx *ctx);
+
+/* --- triggers of waiting tokens --- */
+bool exec_complete_task(exec_ctx *ctx, task *t);
+bool exec_complete_external_task(exec_ctx *ctx, external_task *t);
+bool exec_throw_bpmn_error(exec_ctx *ctx, execution *from, const char *error_code, const char *message);
+bool exec_execute_job(exec_ctx *ctx, job *j);
+bool exec_trigger_subscription(exec_ctx *ctx, subscription *s);
+
+/* --- variables (Camunda scoping) --- */
+/* local: on `exec`; else on the nearest execution up the tree that has it, else the instance. */
+bool exec_set_variable(exec_ctx *ctx, execution *exec, const char *name, const value *v, bool local);
+/* Removes `name` from exec (local) or from the nearest execution up the tree that has it. */
+bool exec_remove_variable(exec_ctx *ctx, execution *exec, const char *name, bool local);
+/* Sets every entry of a REST variable map ({name: {value, type, valueInfo}}). */
+bool exec_set_variables_json(exec_ctx *ctx, execution *exec, const cJSON *vars, bool local);
+/* Looks `name` up from `exec` outward (local: `exec` only). */
+variable *exec_find_variable(execution *exec, const char *name, bool local, execution **owner);
+
+/* --- ending --- */
+/* Cancels the whole instance (DELETE /process-instance): state EXTERNALLY_TERMINATED unless
+ * ctx->externally_terminated is false. */
+bool exec_delete_instance(exec_ctx *ctx, const char *reason);
+
+/* The activity instance id a token's new activity instances hang under. */
+const char *exec_parent_instance_id(const exec_ctx *ctx, execution *holder);
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * ids.c — UUID-shaped ids from a seeded xorshift128+ generator (see ids.h).
+ */
+#include "ids.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strutil.h"
+
+static int hex_digit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+static uint64_t splitmix64(uint64_t x) {
+    x += 0x9E3779B97F4A7C15ull;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
+
+bool ids_seed(id_gen *g, const char *hex) {
+    if (!hex || strlen(hex) != 32) return false;
+    uint64_t words[2] = {0, 0};
+    for (int i = 0; i < 32; i++) {
+        int d = hex_digit(hex[i]);
+        if (d < 0) return false;
+        words[i / 16] = (words[i / 16] << 4) | (uint64_t)d;
+    }
+    /* splitmix64 spreads similar seeds apart; xorshift128+ must not start from all zeros */
+    g->s0 = splitmix64(words[0] ^ splitmix64(words[1]));
+    g->s1 = splitmix64(words[1] ^ 0xD1B54A32D192ED03ull);
+    if (!g->s0 && !g->s1) g->s1 = 1;
+    return true;
+}
+
+static uint64_t next(id_gen *g) {
+    uint64_t x = g->s0, y = g->s1;
+    g->s0 = y;
+    x ^= x << 23;
+    g->s1 = x ^ y ^ (x >> 17) ^ (y >> 26);
+    return g->s1 + y;
+}
+
+char *ids_uuid(id_gen *g) {
+    uint64_t hi = next(g), lo = next(g);
+    hi = (hi & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull; /* version 4 */
+    lo = (lo & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull; /* variant 10 */
+    return str_printf("%08x-%04x-%04x-%04x-%012llx", (unsigned)(hi >> 32), (unsigned)((hi >> 16) & 0xFFFF),
+                      (unsigned)(hi & 0xFFFF), (unsigned)(lo >> 48),
+                      (unsigned long long)(lo & 0xFFFFFFFFFFFFull));
+}
+
+char *ids_activity_instance(id_gen *g, const char *activity_id) {
+    char *uuid = ids_uuid(g);
+    if (strlen(activity_id) + 1 + strlen(uuid) > 64) return uuid;
+    char *id = str_printf("%s:%s", activity_id, uuid);
+    free(uuid);
+    return id;
+}
