@@ -217,7 +217,6 @@ static bool cmd_complete_task(run *r) {
     if (!exec_set_variables_json(&r->ctx, exec, param(r->cmd, "variables"), false)) return false;
     if (!exec_set_variables_json(&r->ctx, exec, param(r->cmd, "localVariables"), true)) return false;
     history_task(&r->ctx, "taskComplete", t, "completed");
-    state_remove_task(r->ctx.pi, t);
     return exec_activity_done(&r->ctx, exec);
 }
 
@@ -231,14 +230,20 @@ static external_task *find_external_task(run *r) {
     return t;
 }
 
-/* Only the worker holding the lock may act on a locked task (when the command names a worker). */
-static bool check_worker(run *r, external_task *t, const char *action) {
+/* Only the worker holding the lock may act on a locked task (when the command names a worker).
+ * `refusal` is Camunda's message for the action, with %s for task id, worker and lock owner. */
+static bool check_worker(run *r, external_task *t, const char *refusal) {
     const char *worker;
     if (!string_param(r->cmd, "workerId", &worker, r->err)) return false;
     if (!worker || str_eq(worker, t->worker_id)) return true;
-    return error_set(r->err, ERR_BAD_REQUEST, "External Task %s cannot be %s by worker '%s'. It is locked by worker '%s'.",
-                     t->id, action, worker, t->worker_id ? t->worker_id : "null");
+    return error_set(r->err, ERR_BAD_REQUEST, refusal, t->id, worker, t->worker_id ? t->worker_id : "null");
 }
+
+#define REFUSE_COMPLETE "External Task %s cannot be completed by worker '%s'. It is locked by worker '%s'."
+#define REFUSE_FAILURE "Failure of External Task %s cannot be reported by worker '%s'. It is locked by worker '%s'."
+#define REFUSE_BPMN_ERROR "Bpmn error of External Task %s cannot be reported by worker '%s'. It is locked by worker '%s'."
+/* sic: Camunda doubles the quote after the worker id */
+#define REFUSE_EXTEND "The lock of the External Task %s cannot be extended by worker '%s''. It is locked by worker '%s'."
 
 static bool cmd_lock_external_task(run *r) {
     external_task *t = find_external_task(r);
@@ -260,10 +265,11 @@ static bool cmd_lock_external_task(run *r) {
 
 static bool cmd_complete_external_task(run *r) {
     external_task *t = find_external_task(r);
-    if (!t || !check_worker(r, t, "completed")) return false;
+    if (!t || !check_worker(r, t, REFUSE_COMPLETE)) return false;
     execution *exec = t->exec;
     if (!exec_set_variables_json(&r->ctx, exec, param(r->cmd, "variables"), false)) return false;
     if (!exec_set_variables_json(&r->ctx, exec, param(r->cmd, "localVariables"), true)) return false;
+    events_resolve_incidents(&r->ctx, t->id);
     state_remove_external_task(r->ctx.pi, t);
     return exec_activity_done(&r->ctx, exec);
 }
@@ -286,7 +292,7 @@ static incident *new_incident(exec_ctx *ctx, incident_kind kind, const char *act
 
 static bool cmd_fail_external_task(run *r) {
     external_task *t = find_external_task(r);
-    if (!t || !check_worker(r, t, "failed")) return false;
+    if (!t || !check_worker(r, t, REFUSE_FAILURE)) return false;
     const char *message, *details;
     int64_t retries, timeout;
     if (!string_param(r->cmd, "errorMessage", &message, r->err) ||
@@ -299,11 +305,8 @@ static bool cmd_fail_external_task(run *r) {
     t->error_message = str_dup(message);
     free(t->error_details);
     t->error_details = str_dup(details);
-    t->lock_expiration = timeout > 0 ? r->ctx.now + timeout : 0;
-    if (timeout <= 0) {
-        free(t->worker_id);
-        t->worker_id = NULL;
-    }
+    /* the worker keeps its claim: it may still complete the task (Camunda does the same) */
+    t->lock_expiration = r->ctx.now + (timeout > 0 ? timeout : 0);
     if (retries == 0) new_incident(&r->ctx, INCIDENT_FAILED_EXTERNAL_TASK, t->activity_id, t->exec, t->id, message);
     return true;
 }
@@ -320,20 +323,21 @@ static bool cmd_extend_lock(run *r) {
     if (!t->worker_id || t->lock_expiration <= r->ctx.now)
         return error_set(r->err, ERR_BAD_REQUEST, "The lock of the External Task %s cannot be extended by worker '%s'",
                          t->id, worker);
-    if (!check_worker(r, t, "extended")) return false;
+    if (!check_worker(r, t, REFUSE_EXTEND)) return false;
     t->lock_expiration = r->ctx.now + duration;
     return true;
 }
 
 static bool cmd_bpmn_error_external_task(run *r) {
     external_task *t = find_external_task(r);
-    if (!t || !check_worker(r, t, "reported")) return false;
-    const char *code;
-    if (!required_string(r->cmd, "errorCode", &code, r->err)) return false;
+    if (!t || !check_worker(r, t, REFUSE_BPMN_ERROR)) return false;
+    const char *code, *message;
+    if (!required_string(r->cmd, "errorCode", &code, r->err) || !string_param(r->cmd, "errorMessage", &message, r->err))
+        return false;
     execution *exec = t->exec;
     if (!exec_set_variables_json(&r->ctx, exec, param(r->cmd, "variables"), false)) return false;
     state_remove_external_task(r->ctx.pi, t);
-    return exec_throw_bpmn_error(&r->ctx, exec, code, NULL);
+    return exec_throw_bpmn_error(&r->ctx, exec, code, message, true);
 }
 
 /* --- jobs --- */
@@ -404,12 +408,19 @@ static bool cmd_correlate_message(run *r) {
     char **ids = malloc((pi->subscriptions.n + 1) * sizeof *ids);
     if (!ids) abort();
     size_t n = 0;
-    for (size_t i = 0; i < pi->subscriptions.n && (all || n == 0); i++)
+    for (size_t i = 0; i < pi->subscriptions.n; i++)
         if (str_eq(pi->subscriptions.items[i]->event_name, name)) ids[n++] = str_dup(pi->subscriptions.items[i]->id);
-    bool ok = n > 0;
-    if (!ok)
-        error_set(r->err, "MismatchingMessageCorrelationException",
+    bool ok = n > 0 && (all || n == 1);
+    if (n == 0)
+        error_set(r->err, ERR_MISMATCHING_CORRELATION,
                   "Cannot correlate message '%s': No process definition or execution matches the parameters", name);
+    else if (!ok)
+        error_set(r->err, ERR_MISMATCHING_CORRELATION,
+                  "ENGINE-13031 Cannot correlate a message with name '%s' to a single execution. %zu executions match "
+                  "the correlation keys: CorrelationSet [businessKey=%s, processInstanceId=%s, processDefinitionId=null, "
+                  "correlationKeys=null, localCorrelationKeys=null, tenantId=null, isTenantIdSet=false, "
+                  "isExecutionsOnly=false]",
+                  name, n, pi->business_key ? pi->business_key : "null", pi->id);
     cJSON *executions = cJSON_CreateArray();
     r->result = cJSON_CreateObject();
     cJSON_AddItemToObject(r->result, "executionIds", executions);
@@ -439,10 +450,47 @@ static bool target_execution(run *r, execution **out) {
     return true;
 }
 
+/* Task-local variables live on the task itself (Camunda's TaskService.setVariablesLocal). */
+static bool set_task_variables(run *r, task *t, const cJSON *vars) {
+    const cJSON *item;
+    cJSON_ArrayForEach(item, vars) {
+        value v;
+        if (!value_from_json(item, &v, r->err)) return false;
+        char *id = ids_uuid(&r->ctx.ids);
+        bool created;
+        variable *var = var_map_put(&t->vars, id, item->string, &v, &created);
+        free(id);
+        value_free(&v);
+        history_variable(&r->ctx, created ? "variableCreate" : "variableUpdate", var, t->exec, t);
+    }
+    return true;
+}
+
 static bool cmd_modify_variables(run *r) {
+    const char *task_id;
+    if (!string_param(r->cmd, "taskId", &task_id, r->err)) return false;
+    task *t = task_id ? state_task_by_id(r->ctx.pi, task_id) : NULL;
+    if (task_id && !t) return error_set(r->err, ERR_NOT_FOUND, "Cannot find task with id %s: task is null", task_id);
     execution *exec;
-    if (!target_execution(r, &exec)) return false;
+    if (t)
+        exec = t->exec;
+    else if (!target_execution(r, &exec))
+        return false;
     bool local = bool_param(r->cmd, "local", true);
+    const cJSON *modifications = param(r->cmd, "modifications");
+    if (modifications && !cJSON_IsNull(modifications) && !cJSON_IsObject(modifications))
+        return error_set(r->err, ERR_INVALID_REQUEST, "modifications must be an object");
+    if (t && local) {
+        if (!set_task_variables(r, t, modifications)) return false;
+        const cJSON *name;
+        cJSON_ArrayForEach(name, param(r->cmd, "deletions")) {
+            variable *var = cJSON_IsString(name) ? var_map_get(&t->vars, name->valuestring) : NULL;
+            if (!var) continue;
+            history_variable(&r->ctx, "variableDelete", var, t->exec, t);
+            var_map_remove(&t->vars, name->valuestring);
+        }
+        return true;
+    }
     const cJSON *deletions = param(r->cmd, "deletions");
     if (deletions && !cJSON_IsNull(deletions) && !cJSON_IsArray(deletions))
         return error_set(r->err, ERR_INVALID_REQUEST, "deletions must be an array");

@@ -34,5 +34,6 @@ void error_clear(error *err);
 #define ERR_INVALID_REQUEST "InvalidRequestException"
 #define ERR_OPTIMISTIC_LOCK "OptimisticLockingException"
 #define ERR_SUSPENDED "SuspendedEntityInteractionException"
+#define ERR_MISMATCHING_CORRELATION "MismatchingMessageCorrelationException"
 
 #endif

@@ -171,8 +171,8 @@ static bool thrown_inside(execution *from, execution *scope, const model_element
     return false;
 }
 
-bool exec_throw_bpmn_error(exec_ctx *ctx, execution *from, const char *code, const char *message) {
-    (void)message;
+bool exec_throw_bpmn_error(exec_ctx *ctx, execution *from, const char *code, const char *message,
+                           bool from_worker) {
     for (execution *e = from; e;) {
         execution *scope = state_scope_of(e);
         const model_element *el = scope->scope_element;
@@ -191,13 +191,16 @@ bool exec_throw_bpmn_error(exec_ctx *ctx, execution *from, const char *code, con
         }
         e = scope->parent;
     }
-    /* uncaught: the path ends as at a none end event */
-    return exec_end_token_here(ctx, from);
+    if (from_worker)
+        return error_set(ctx->err, ERR_ENGINE, "%s",
+                         message && *message ? message : "Unhandled BPMN error: no error event catches it");
+    /* an error end event nothing catches ends its path as a none end event would */
+    return exec_token_ended(ctx, from);
 }
 
 /* --- jobs and subscriptions --- */
 
-static void resolve_incidents(exec_ctx *ctx, const char *configuration) {
+void events_resolve_incidents(exec_ctx *ctx, const char *configuration) {
     instance *pi = ctx->pi;
     for (size_t i = pi->incidents.n; i-- > 0;) {
         incident *inc = pi->incidents.items[i];
@@ -223,7 +226,7 @@ bool exec_execute_job(exec_ctx *ctx, job *j) {
     execution *exec = j->exec;
     const model_element *a = j->activity;
     job_kind kind = j->kind;
-    resolve_incidents(ctx, j->id);
+    events_resolve_incidents(ctx, j->id);
     if ((kind == JOB_TIMER_BOUNDARY && !a->cancel_activity) ||
         (kind == JOB_TIMER_EVENT_SUBPROCESS && !a->is_interrupting))
         reschedule(ctx, j);

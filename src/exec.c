@@ -12,6 +12,7 @@
  *    (ctx->preserve_scope).
  * Functions that move tokens may free executions; see exec_internal.h for the pointer rule.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -140,6 +141,20 @@ bool exec_execute(exec_ctx *ctx, execution *tok, const model_element *a) {
 
 /* --- behaviours --- */
 
+/* camunda:priority / camunda:taskPriority: a number, or text that is one. */
+static bool eval_priority(exec_ctx *ctx, execution *h, const model_element *a, int64_t *out) {
+    value v;
+    if (!invoke_eval(ctx, h, a, a->id, a->priority, &v)) return false;
+    bool ok = true;
+    if (v.type == VAL_INTEGER || v.type == VAL_LONG)
+        *out = v.i;
+    else if (v.type != VAL_STRING || !value_parse_long(v.s, out) || *out < INT32_MIN || *out > INT32_MAX)
+        ok = error_set(ctx->err, ERR_ENGINE, "Priority value is not an Integer: %s (element '%s')",
+                       expr_text(a->priority), a->id);
+    value_free(&v);
+    return ok;
+}
+
 static bool create_user_task(exec_ctx *ctx, execution *h, const model_element *a) {
     task *t = calloc(1, sizeof *t);
     if (!t) abort();
@@ -158,11 +173,9 @@ static bool create_user_task(exec_ctx *ctx, execution *h, const model_element *a
         value_free(&v);
     }
     if (a->priority) {
-        value v;
-        if (!invoke_eval(ctx, h, a, a->id, a->priority, &v)) return false;
-        if (v.type == VAL_INTEGER || v.type == VAL_LONG) t->priority = (int)v.i;
-        if (v.type == VAL_STRING && v.s) t->priority = atoi(v.s);
-        value_free(&v);
+        int64_t priority;
+        if (!eval_priority(ctx, h, a, &priority)) return false;
+        t->priority = (int)priority;
     }
     history_task(ctx, "taskCreate", t, NULL);
     return true;
@@ -179,12 +192,7 @@ static bool create_external_task(exec_ctx *ctx, execution *h, const model_elemen
     t->retries = -1;
     t->created = ctx->now;
     state_add_external_task(ctx->pi, t);
-    if (a->priority) {
-        value v;
-        if (!invoke_eval(ctx, h, a, a->id, a->priority, &v)) return false;
-        if (v.type == VAL_INTEGER || v.type == VAL_LONG) t->priority = v.i;
-        value_free(&v);
-    }
+    if (a->priority && !eval_priority(ctx, h, a, &t->priority)) return false;
     return true;
 }
 
@@ -209,17 +217,31 @@ static bool run_service_task(exec_ctx *ctx, execution *h, const model_element *a
     char *thrown = NULL;
     if (!invoke_delegate(ctx, h, a, name, "execute", &thrown)) return false;
     if (thrown) {
-        bool ok = exec_throw_bpmn_error(ctx, h, thrown, NULL);
+        bool ok = exec_throw_bpmn_error(ctx, h, thrown, NULL, true);
         free(thrown);
         return ok;
     }
     return exec_activity_done(ctx, h);
 }
 
+/* The user task of an activity instance, if any. */
+static task *task_of(instance *pi, const char *ai_id) {
+    for (size_t i = 0; i < pi->tasks.n; i++)
+        if (str_eq(pi->tasks.items[i]->activity_instance_id, ai_id)) return pi->tasks.items[i];
+    return NULL;
+}
+
+/* History end of a completed activity instance; its user task (completed just before) goes. */
+static void record_end(exec_ctx *ctx, const char *ai_id, const model_element *a) {
+    task *t = task_of(ctx->pi, ai_id);
+    history_activity_end(ctx, ai_id, a, false, a->kind == EL_END_EVENT, t);
+    if (t) state_remove_task(ctx->pi, t);
+}
+
 /* Ends the holder's open activity instance (history, end listeners) without leaving. */
 static bool end_activity_instance(exec_ctx *ctx, execution *h, const model_element *a) {
     if (!invoke_listeners(ctx, h, a, "end")) return false;
-    history_activity_end(ctx, exec_token_instance_id(h), a, false, false, NULL);
+    record_end(ctx, exec_token_instance_id(h), a);
     free(h->activity_instance_id);
     h->activity_instance_id = NULL;
     return true;
@@ -228,7 +250,7 @@ static bool end_activity_instance(exec_ctx *ctx, execution *h, const model_eleme
 static bool run_end_event(exec_ctx *ctx, execution *h, const model_element *a) {
     if (!end_activity_instance(ctx, h, a)) return false;
     ctx->end_activity = a;
-    if (a->event == EVT_ERROR) return exec_throw_bpmn_error(ctx, h, a->error_code, NULL);
+    if (a->event == EVT_ERROR) return exec_throw_bpmn_error(ctx, h, a->error_code, NULL, false);
     if (a->event != EVT_TERMINATE) return exec_token_ended(ctx, h);
     /* terminate: every other token of the scope goes, then the scope completes */
     execution *scope = state_scope_of(h);
@@ -376,7 +398,7 @@ static bool select_flows(exec_ctx *ctx, execution *tok, const model_element *a, 
     for (size_t i = 0; i < a->n_outgoing; i++) {
         model_flow *f = a->outgoing[i];
         if (f == a->default_flow) continue;
-        bool holds;
+        bool holds = false;
         if (!condition_holds(ctx, tok, f, &holds)) return false;
         if (!holds) continue;
         (*out)[(*n)++] = f;
@@ -451,7 +473,7 @@ bool exec_finish_scope(exec_ctx *ctx, execution *s) {
     const model_element *el = s->scope_element;
     if (!invoke_outputs(ctx, s, el)) return false;
     if (!invoke_listeners(ctx, s, el, "end")) return false;
-    history_activity_end(ctx, s->scope_instance_id, el, false, false, NULL);
+    record_end(ctx, s->scope_instance_id, el);
     execution *parent = s->parent;
     if (is_body(parent)) return mi_inner_done(ctx, parent, s);
     state_execution_remove(ctx->pi, s);
@@ -474,21 +496,6 @@ bool exec_token_ended(exec_ctx *ctx, execution *tok) {
     }
     if (!exec_scope_is_empty(scope)) return true;
     return exec_scope_complete(ctx, scope);
-}
-
-bool exec_end_token_here(exec_ctx *ctx, execution *h) {
-    const model_element *a = h->activity;
-    if (h->is_scope && a == h->scope_element) {
-        if (!invoke_listeners(ctx, h, a, "end")) return false;
-        history_activity_end(ctx, h->scope_instance_id, a, false, false, NULL);
-        execution *parent = h->parent;
-        if (is_body(parent)) return mi_inner_done(ctx, parent, h);
-        state_execution_remove(ctx->pi, h);
-        parent->activity = NULL;
-        return exec_token_ended(ctx, parent);
-    }
-    if (h->activity_instance_id && !end_activity_instance(ctx, h, a)) return false;
-    return exec_token_ended(ctx, h);
 }
 
 bool exec_scope_complete(exec_ctx *ctx, execution *scope) {

@@ -48,7 +48,11 @@ bool exec_finish_instructions(exec_ctx *ctx);
 /* --- triggers of waiting tokens --- */
 bool exec_complete_task(exec_ctx *ctx, task *t);
 bool exec_complete_external_task(exec_ctx *ctx, external_task *t);
-bool exec_throw_bpmn_error(exec_ctx *ctx, execution *from, const char *error_code, const char *message);
+/* Throws a BPMN error from the token `from` to the nearest catching event subprocess or error
+ * boundary event. Uncaught, an error end event's path just ends; an error reported by a delegate or
+ * an external task worker (`from_worker`) fails the command instead, as Camunda rethrows it. */
+bool exec_throw_bpmn_error(exec_ctx *ctx, execution *from, const char *error_code, const char *message,
+                           bool from_worker);
 bool exec_execute_job(exec_ctx *ctx, job *j);
 bool exec_trigger_subscription(exec_ctx *ctx, subscription *s);
 

@@ -41,9 +41,6 @@ bool exec_behave(exec_ctx *ctx, execution *holder, const model_element *a);
 /* A scope instance ends normally: output mappings, end listeners, history; then its parent token
  * continues (or the MI body is told). */
 bool exec_finish_scope(exec_ctx *ctx, execution *scope);
-/* A token ends without reaching an end event normally (an uncaught BPMN error): its open
- * activity instance ends and the token disappears. */
-bool exec_end_token_here(exec_ctx *ctx, execution *holder);
 /* Activity instance id of the activity the holder's token is in. */
 const char *exec_token_instance_id(const execution *holder);
 /* True if the scope execution holds no token and has no children. */
@@ -58,6 +55,8 @@ job *events_new_job(exec_ctx *ctx, job_kind kind, execution *exec, const model_e
 bool events_new_timer(exec_ctx *ctx, job_kind kind, execution *exec, const model_element *event);
 bool events_fire_boundary(exec_ctx *ctx, execution *scope, const model_element *boundary);
 bool events_trigger_event_subprocess(exec_ctx *ctx, execution *scope, const model_element *start_event);
+/* The job or external task with this id is done: its incidents are resolved. */
+void events_resolve_incidents(exec_ctx *ctx, const char *configuration);
 
 /* --- mi.c: multi-instance bodies --- */
 bool mi_start(exec_ctx *ctx, execution *body);

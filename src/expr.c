@@ -145,6 +145,14 @@ static char *sb_take(strbuf *b) {
     return b->data ? b->data : str_dup("");
 }
 
+/* Makes room in `array` (holding n items) for item n and returns it, possibly moved; NULL when
+ * out of memory (the old array is then untouched). The capacity is the next power of two ≥ n,
+ * so appending stays linear without storing a capacity. */
+static void *grow(void *array, int n, size_t item_size) {
+    if (n > 0 && (n & (n - 1)) != 0) return array;
+    return realloc(array, (n == 0 ? 1 : (size_t)n * 2) * item_size);
+}
+
 /* ==== scanning ============================================================================== */
 
 typedef enum tok_kind { T_EOF, T_INTEGER, T_FLOAT, T_STRING, T_IDENT, T_OP } tok_kind;
@@ -483,7 +491,7 @@ OUT_OF_LINE static bool parse_args(parser *ps, node *call) {
     for (;;) {
         node *arg = parse_expr(ps);
         if (!arg) return false;
-        node **args = realloc(call->args, (size_t)(call->nargs + 1) * sizeof *args);
+        node **args = grow(call->args, call->nargs, sizeof *args);
         if (!args) {
             node_free(arg);
             return error_set(ps->err, ERR_ENGINE, "out of memory");
@@ -636,7 +644,7 @@ static node *parse_expr(parser *ps) {
 /* ==== compiling a text ====================================================================== */
 
 static bool add_part(expr *e, char *text, node *root) {
-    part *parts = realloc(e->parts, (size_t)(e->nparts + 1) * sizeof *parts);
+    part *parts = grow(e->parts, e->nparts, sizeof *parts);
     if (!parts) return false;
     e->parts = parts;
     e->parts[e->nparts].text = text;
@@ -990,31 +998,6 @@ OUT_OF_LINE static bool is_empty(const value *v) {
 
 /* ==== evaluation: property access =========================================================== */
 
-/* A Json node as a value: scalars become String/Integer/Long/Double/Boolean/Null. */
-static bool json_to_value(const cJSON *item, value *out) {
-    *out = value_null();
-    if (cJSON_IsString(item)) {
-        *out = value_string(item->valuestring);
-    } else if (cJSON_IsNumber(item)) {
-        double d = item->valuedouble;
-        if (d >= -9223372036854775808.0 && d < 9223372036854775808.0 && floor(d) == d)
-            *out = value_integer((int64_t)d);
-        else
-            *out = value_double(d);
-        return true;
-    } else if (cJSON_IsBool(item)) {
-        *out = value_boolean(cJSON_IsTrue(item));
-        return true;
-    } else if (cJSON_IsNull(item)) {
-        return true;
-    } else {
-        char *text = cJSON_PrintUnformatted(item);
-        if (text) *out = value_json(text);
-        free(text);
-    }
-    return out->type != VAL_NULL; /* a text value that is NULL here ran out of memory */
-}
-
 /* JUEL's ListELResolver index rules. */
 static bool list_index(eval_ctx *cx, const value *prop, int64_t *index) {
     switch (prop->type) {
@@ -1064,7 +1047,7 @@ OUT_OF_LINE static bool access_property(eval_ctx *cx, const value *base, const v
         ok = fail(cx, FAIL_PROPERTY, "Could not find property %s in " JSON_CLASS, shown ? shown : "");
         free(shown);
     }
-    if (ok && item && !json_to_value(item, out)) ok = out_of_memory(cx);
+    if (ok && item) *out = value_infer(item); /* scalars as String/Integer/..., objects and arrays as Json */
     cJSON_Delete(doc);
     return ok;
 }

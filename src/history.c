@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "json_int.h"
+
 static cJSON *event(exec_ctx *ctx, const char *type) {
     cJSON *e = cJSON_CreateObject();
     cJSON_AddStringToObject(e, "type", type);
@@ -19,7 +21,7 @@ static void add_str(cJSON *o, const char *key, const char *s) {
         cJSON_AddNullToObject(o, key);
 }
 
-static void add_time(cJSON *o, const char *key, int64_t ms) { cJSON_AddNumberToObject(o, key, (double)ms); }
+static void add_time(cJSON *o, const char *key, int64_t ms) { json_add_int(o, key, ms); }
 
 void history_process_start(exec_ctx *ctx, const char *start_activity_id) {
     const instance *pi = ctx->pi;
@@ -30,7 +32,7 @@ void history_process_start(exec_ctx *ctx, const char *start_activity_id) {
     add_str(e, "processDefinitionId", m->definition_id);
     add_str(e, "processDefinitionKey", m->definition_key);
     add_str(e, "processDefinitionName", m->definition_name);
-    cJSON_AddNumberToObject(e, "processDefinitionVersion", m->version);
+    json_add_int(e, "processDefinitionVersion", m->version);
     add_time(e, "startTime", pi->start_time);
     add_str(e, "startActivityId", start_activity_id);
     add_str(e, "tenantId", pi->tenant_id);
@@ -105,7 +107,7 @@ void history_task(exec_ctx *ctx, const char *kind, const task *t, const char *de
     add_str(e, "executionId", t->exec ? t->exec->id : NULL);
     add_str(e, "processInstanceId", ctx->pi->id);
     add_str(e, "assignee", t->assignee);
-    cJSON_AddNumberToObject(e, "priority", t->priority);
+    json_add_int(e, "priority", t->priority);
     add_time(e, "time", ctx->now);
     add_str(e, "deleteReason", delete_reason);
 }

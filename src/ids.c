@@ -3,7 +3,6 @@
  */
 #include "ids.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,19 +45,45 @@ static uint64_t next(id_gen *g) {
     return g->s1 + y;
 }
 
-char *ids_uuid(id_gen *g) {
+/* Writes `digits` lowercase hex digits of v, most significant first. */
+static char *put_hex(char *p, uint64_t v, int digits) {
+    static const char hex[] = "0123456789abcdef";
+    for (int i = digits - 1; i >= 0; i--) p[i] = hex[v & 0xF], v >>= 4;
+    return p + digits;
+}
+
+/* Formats by hand: ids are made for every activity instance, and printf was a tenth of a command. */
+static void format_uuid(id_gen *g, char out[37]) {
     uint64_t hi = next(g), lo = next(g);
     hi = (hi & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull; /* version 4 */
     lo = (lo & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull; /* variant 10 */
-    return str_printf("%08x-%04x-%04x-%04x-%012llx", (unsigned)(hi >> 32), (unsigned)((hi >> 16) & 0xFFFF),
-                      (unsigned)(hi & 0xFFFF), (unsigned)(lo >> 48),
-                      (unsigned long long)(lo & 0xFFFFFFFFFFFFull));
+    char *p = put_hex(out, hi >> 32, 8);
+    *p++ = '-';
+    p = put_hex(p, hi >> 16, 4);
+    *p++ = '-';
+    p = put_hex(p, hi, 4);
+    *p++ = '-';
+    p = put_hex(p, lo >> 48, 4);
+    *p++ = '-';
+    p = put_hex(p, lo, 12);
+    *p = '\0';
+}
+
+char *ids_uuid(id_gen *g) {
+    char uuid[37];
+    format_uuid(g, uuid);
+    return str_dup(uuid);
 }
 
 char *ids_activity_instance(id_gen *g, const char *activity_id) {
-    char *uuid = ids_uuid(g);
-    if (strlen(activity_id) + 1 + strlen(uuid) > 64) return uuid;
-    char *id = str_printf("%s:%s", activity_id, uuid);
-    free(uuid);
+    char uuid[37];
+    format_uuid(g, uuid);
+    size_t n = strlen(activity_id);
+    if (n + 1 + 36 > 64) return str_dup(uuid);
+    char *id = malloc(n + 1 + 36 + 1);
+    if (!id) return NULL;
+    memcpy(id, activity_id, n);
+    id[n] = ':';
+    memcpy(id + n + 1, uuid, 37);
     return id;
 }

@@ -24,22 +24,6 @@ static bool set_counter(exec_ctx *ctx, execution *e, const char *name, int64_t n
     return exec_set_variable(ctx, e, name, &v, true);
 }
 
-/* A JSON array element as a typed value. */
-static value element_value(const cJSON *item) {
-    if (cJSON_IsString(item)) return value_string(item->valuestring);
-    if (cJSON_IsBool(item)) return value_boolean(cJSON_IsTrue(item));
-    if (cJSON_IsNumber(item)) {
-        double d = item->valuedouble;
-        if (d > -9.2e18 && d < 9.2e18 && d == (double)(int64_t)d) return value_integer((int64_t)d);
-        return value_double(d);
-    }
-    if (cJSON_IsNull(item)) return value_null();
-    char *text = cJSON_PrintUnformatted(item);
-    value v = value_json(text ? text : "null");
-    free(text);
-    return v;
-}
-
 /* Creates inner instance number `k` (not yet entered). */
 static execution *new_inner(exec_ctx *ctx, execution *body, int64_t k, const cJSON *element) {
     const model_element *inner = body->scope_element->inner;
@@ -55,7 +39,7 @@ static execution *new_inner(exec_ctx *ctx, execution *body, int64_t k, const cJS
     set_counter(ctx, e, "loopCounter", k);
     const char *element_variable = body->scope_element->mi->element_variable;
     if (element_variable && element) {
-        value v = element_value(element);
+        value v = value_infer(element);
         exec_set_variable(ctx, e, element_variable, &v, true);
         value_free(&v);
     }
@@ -120,7 +104,7 @@ static bool complete_body(exec_ctx *ctx, execution *body) { return exec_finish_s
 
 bool mi_start(exec_ctx *ctx, execution *body) {
     const model_multi_instance *mi = body->scope_element->mi;
-    int64_t n;
+    int64_t n = 0;
     cJSON *collection;
     if (!cardinality(ctx, body, &n, &collection)) return false;
     bool ok = set_counter(ctx, body, "nrOfInstances", n) &&

@@ -360,6 +360,7 @@ bool timer_cycle_first(const char *text, int64_t now, int64_t *due, int *remaini
             if (!c.period.years && !c.period.months) {
                 int64_t span;
                 if (!add_ms(now, -cur, &span)) return false;
+                if (span / c.period.ms == INT64_MAX) return false;
                 int64_t k = span / c.period.ms + 1; /* steps until strictly after now */
                 fired = k;
                 if (k > INT64_MAX / c.period.ms || !add_ms(cur, k * c.period.ms, &cur)) return false;

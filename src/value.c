@@ -387,8 +387,7 @@ static bool convert(int type, const char *type_text, const cJSON *raw, value *ou
     return error_set(err, ERR_INVALID_REQUEST, "Unsupported value type '%s'", type_text);
 }
 
-/* The type Camunda infers for an untyped value. */
-static value infer(const cJSON *raw) {
+value value_infer(const cJSON *raw) {
     int64_t i;
     if (!raw || cJSON_IsNull(raw)) return value_null();
     if (cJSON_IsString(raw)) return value_string(raw->valuestring);
@@ -412,7 +411,7 @@ bool value_from_json(const cJSON *typed, value *out, error *err) {
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(typed, "type");
     const cJSON *raw = cJSON_GetObjectItemCaseSensitive(typed, "value");
     if (!type || cJSON_IsNull(type)) {
-        *out = infer(raw);
+        *out = value_infer(raw);
         return true;
     }
     char *type_text = cJSON_IsString(type) ? str_dup(type->valuestring) : json_display(type);

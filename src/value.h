@@ -55,8 +55,14 @@ bool value_type_from_name(const char *name, value_type *out);
 /* Reads a REST-style typed value {type, value, valueInfo}; an absent or null type is inferred from
  * the JSON value (string → String, integer → Integer/Long, fraction → Double, boolean → Boolean,
  * null → Null, object/array → Json). Errors use Camunda's messages, e.g.
- * "Unsupported value type 'X'", "Cannot convert value 'v' of type 'T' to java type ...". */
+ * "Unsupported value type 'X'", "Cannot convert value 'v' of type 'T' to java type ...".
+ * A typed null (or "" for a number, Boolean or Date, as Jackson reads it) becomes VAL_NULL; Short
+ * is read with its range and kept as Integer; a Json object/array value is serialised to text.
+ * Object, Bytes, File and Xml are unsupported types. valueInfo is not read. Error type:
+ * ERR_INVALID_REQUEST. */
 bool value_from_json(const cJSON *typed, value *out, error *err);
+/* The value inferred for an untyped JSON value, by the rules above (objects and arrays: Json). */
+value value_infer(const cJSON *raw);
 /* Writes {"type":..., "value":..., "valueInfo":{}}; the caller owns the result. Integer and Long
  * values beyond ±2^53 are written as raw cJSON number text (cJSON_Raw) so no digit is lost. */
 cJSON *value_to_json(const value *v);

@@ -727,14 +727,16 @@ static void test_keywords_are_not_identifiers_but_may_name_json_keys(void) {
 
 /* ---- limits and robustness ---- */
 
+/* head + n×unit + middle + n×close + tail, built in linear time. */
 static char *repeat3(const char *head, const char *unit, int n, const char *middle, const char *close, const char *tail) {
-    size_t len = strlen(head) + strlen(middle) + strlen(tail) + (size_t)n * (strlen(unit) + strlen(close)) + 1;
-    char *s = malloc(len);
-    strcpy(s, head);
-    for (int i = 0; i < n; i++) strcat(s, unit);
-    strcat(s, middle);
-    for (int i = 0; i < n; i++) strcat(s, close);
-    strcat(s, tail);
+    size_t lu = strlen(unit), lc = strlen(close);
+    size_t len = strlen(head) + strlen(middle) + strlen(tail) + (size_t)n * (lu + lc) + 1;
+    char *s = malloc(len), *p = s;
+    p += sprintf(p, "%s", head);
+    for (int i = 0; i < n; i++, p += lu) memcpy(p, unit, lu);
+    p += sprintf(p, "%s", middle);
+    for (int i = 0; i < n; i++, p += lc) memcpy(p, close, lc);
+    sprintf(p, "%s", tail);
     return s;
 }
 

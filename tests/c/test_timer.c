@@ -319,6 +319,38 @@ static void test_a_past_start_far_behind_now_is_computed_without_stepping(void) 
     CHECK(due == T_2026_01_01 + 1000);
 }
 
+/* Random text over the ISO alphabet: parsers may refuse it, but must not crash or overflow. */
+static void test_random_timer_text_never_crashes(void) {
+    static const char alphabet[] = "0123456789PYMWDTHSRZ+-:.,/ 9999999999";
+    uint32_t seed = 7;
+    char text[40];
+    for (int round = 0; round < 50000; round++) {
+        size_t n = 1 + ((seed = seed * 1103515245u + 12345u) >> 16) % (sizeof text - 1);
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            text[i] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+        }
+        text[n] = '\0';
+        int64_t ms, due;
+        int remaining = (int)(seed % 5) - 1;
+        (void)timer_parse_date(text, &ms);
+        (void)timer_add_duration(text, (int64_t)seed * 1000, &ms);
+        if (timer_cycle_first(text, INT64_C(1767225600000), &due, &remaining)) CHECK(remaining >= -1);
+        (void)timer_cycle_next(text, due = INT64_C(1767225600000), &remaining, &due);
+    }
+    /* Valid shapes with extreme numbers */
+    int64_t out;
+    CHECK(!timer_add_duration("P999999999999999999Y", 0, &out));
+    CHECK(!timer_add_duration("PT999999999999999999H", 0, &out));
+    CHECK(!timer_add_duration("PT999999999999999999.999S", 0, &out));
+    int64_t due;
+    int remaining;
+    CHECK(!timer_cycle_first("R/0001-01-01T00:00:00Z/PT0.001S", INT64_MAX, &due, &remaining));
+    CHECK(!timer_cycle_first("R/0001-01-01T00:00:00Z/PT0.001S", INT64_MAX - INT64_C(62135596800000), &due,
+                             &remaining));
+    CHECK(!timer_cycle_first("R/9999-01-01T00:00:00Z/P1Y", INT64_MIN, &due, &remaining) || due > 0);
+}
+
 int main(void) {
     RUN(test_camunda_wire_dates_are_parsed);
     RUN(test_dates_accept_z_colon_offsets_and_no_zone);
@@ -354,5 +386,6 @@ int main(void) {
     RUN(test_r0_has_no_firing);
     RUN(test_malformed_cycles_are_rejected);
     RUN(test_a_past_start_far_behind_now_is_computed_without_stepping);
+    RUN(test_random_timer_text_never_crashes);
     return CHECK_SUMMARY();
 }

@@ -41,11 +41,13 @@ static const char *MODEL_JSON =
     "{\"id\":\"f2\",\"sourceRef\":\"fork\",\"targetRef\":\"task2\"},"
     "{\"id\":\"f3\",\"sourceRef\":\"fork\",\"targetRef\":\"svc\"},"
     "{\"id\":\"f4\",\"sourceRef\":\"fork\",\"targetRef\":\"sub\"},"
+    "{\"id\":\"f5\",\"sourceRef\":\"fork\",\"targetRef\":\"mi\"},"
     "{\"id\":\"f6\",\"sourceRef\":\"fork\",\"targetRef\":\"guarded\"},"
     "{\"id\":\"g1\",\"sourceRef\":\"task1\",\"targetRef\":\"join\"},"
     "{\"id\":\"g2\",\"sourceRef\":\"task2\",\"targetRef\":\"join\"},"
     "{\"id\":\"g3\",\"sourceRef\":\"svc\",\"targetRef\":\"join\"},"
     "{\"id\":\"g4\",\"sourceRef\":\"sub\",\"targetRef\":\"join\"},"
+    "{\"id\":\"g5\",\"sourceRef\":\"mi\",\"targetRef\":\"join\"},"
     "{\"id\":\"g6\",\"sourceRef\":\"guarded\",\"targetRef\":\"join\"},"
     "{\"id\":\"g8\",\"sourceRef\":\"join\",\"targetRef\":\"end\"},"
     "{\"id\":\"g9\",\"sourceRef\":\"timer1\",\"targetRef\":\"end2\"}]}}";

@@ -137,10 +137,16 @@ function runNative(steps, handleOf) {
   return out.split('\n').filter((l) => l.length);
 }
 
-function assertSameOutputs(name, expected, actual, steps) {
+// A wasm module older than src/ explains a difference better than any diff does.
+function staleness(path) {
+  const newest = Math.max(...readdirSync(join(root, 'src')).map((f) => statSync(join(root, 'src', f)).mtimeMs));
+  return statSync(path).mtimeMs < newest ? ` — note: ${path} is older than src/ (run npm run build / build:emscripten)` : '';
+}
+
+function assertSameOutputs(name, expected, actual, steps, hint = '') {
   assert.equal(actual.length, expected.length, `${name}: ${actual.length} results for ${expected.length} steps`);
   for (let i = 0; i < expected.length; i++) {
-    assert.equal(actual[i], expected[i], `${name} differs from wasi at step ${i} (${steps[i].text.slice(0, 80)})`);
+    assert.equal(actual[i], expected[i], `${name} differs from wasi at step ${i} (${steps[i].text.slice(0, 80)})${hint}`);
   }
 }
 
@@ -153,10 +159,10 @@ test('the wasi, Emscripten and native builds give identical JSON for one scenari
   assertSameOutputs('a second wasi instance', outputs, await runOnWasm(wasiPath, steps), steps);
 
   await t.test('the native build agrees', () => {
-    assertSameOutputs('native', outputs, runNative(steps, handle), steps);
+    assertSameOutputs('native', outputs, runNative(steps, handle), steps, staleness(wasiPath));
   });
 
   await t.test('the Emscripten build agrees', { skip: existsSync(emscriptenPath) ? false : `${emscriptenPath} is absent: run npm run build:emscripten (npm test does)` }, async () => {
-    assertSameOutputs('emscripten', outputs, await runOnWasm(emscriptenPath, steps), steps);
+    assertSameOutputs('emscripten', outputs, await runOnWasm(emscriptenPath, steps), steps, staleness(emscriptenPath) || staleness(wasiPath));
   });
 });
