@@ -52,9 +52,21 @@ static execution *new_concurrent(exec_ctx *ctx, execution *scope) {
     return e;
 }
 
+static void remember_replacement(exec_ctx *ctx, const char *from, const char *to) {
+    if (ctx->n_replaced == ctx->cap_replaced) {
+        size_t cap = ctx->cap_replaced ? ctx->cap_replaced * 2 : 8;
+        struct replaced_token *grown = realloc(ctx->replaced, cap * sizeof *grown);
+        if (!grown) abort();
+        ctx->replaced = grown;
+        ctx->cap_replaced = cap;
+    }
+    ctx->replaced[ctx->n_replaced++] = (struct replaced_token){str_dup(from), str_dup(to)};
+}
+
 /* The scope's own token moves into a concurrent child, so siblings can join it. */
 static execution *fork_own_token(exec_ctx *ctx, execution *scope) {
     execution *k = new_concurrent(ctx, scope);
+    if (ctx->forks_running) remember_replacement(ctx, scope->id, k->id);
     state_replace(ctx->pi, scope, k);
     scope->is_active = false;
     return k;
@@ -69,10 +81,25 @@ execution *exec_new_branch(exec_ctx *ctx, execution *scope) {
     return new_concurrent(ctx, scope);
 }
 
+
+/* The execution now holding the token that execution `id` held, following the merges and forks
+ * recorded since, in the order they happened. */
+static execution *find_token(exec_ctx *ctx, const char *id) {
+    size_t i = 0;
+    for (;;) {
+        size_t j = i;
+        while (j < ctx->n_replaced && strcmp(ctx->replaced[j].from, id) != 0) j++;
+        if (j == ctx->n_replaced) return state_execution_by_id(ctx->pi, id);
+        id = ctx->replaced[j].to;
+        i = j + 1;
+    }
+}
+
 /* One concurrent child left: it becomes the scope's own token again. */
 static void prune(exec_ctx *ctx, execution *scope) {
     if (scope->n_children != 1 || !scope->children[0]->is_concurrent) return;
     execution *last = scope->children[0];
+    if (ctx->forks_running) remember_replacement(ctx, last->id, scope->id);
     state_replace(ctx->pi, last, scope);
     state_execution_remove(ctx->pi, last);
 }
@@ -249,6 +276,13 @@ static bool end_activity_instance(exec_ctx *ctx, execution *h, const model_eleme
 
 static bool run_end_event(exec_ctx *ctx, execution *h, const model_element *a) {
     if (!end_activity_instance(ctx, h, a)) return false;
+    if (h->is_scope && h->scope_element == a) {
+        /* an end event with input mappings had a scope of its own; the token ends outside it */
+        execution *token = h->parent;
+        state_execution_remove(ctx->pi, h);
+        h = token;
+        h->is_active = true;
+    }
     ctx->end_activity = a;
     if (a->event == EVT_ERROR) return exec_throw_bpmn_error(ctx, h, a->error_code, NULL, false);
     if (a->event != EVT_TERMINATE) return exec_token_ended(ctx, h);
@@ -450,9 +484,23 @@ bool exec_leave(exec_ctx *ctx, execution *tok, const model_element *a, bool skip
         branch->activity = a;
         ids[i] = str_dup(branch->id);
     }
+    size_t replaced_before = ctx->n_replaced;
+    ctx->forks_running++;
     for (size_t i = 0; i < n && ok; i++) {
-        execution *branch = state_execution_by_id(ctx->pi, ids[i]);
-        if (branch) ok = exec_take(ctx, branch, flows[i]);
+        /* a branch not started yet may have been merged into its scope by an earlier branch */
+        execution *branch = find_token(ctx, ids[i]);
+        if (branch && branch->activity == a && branch->is_active) ok = exec_take(ctx, branch, flows[i]);
+    }
+    ctx->forks_running--;
+    while (ctx->n_replaced > replaced_before) {
+        ctx->n_replaced--;
+        free(ctx->replaced[ctx->n_replaced].from);
+        free(ctx->replaced[ctx->n_replaced].to);
+    }
+    if (ctx->n_replaced == 0) {
+        free(ctx->replaced);
+        ctx->replaced = NULL;
+        ctx->cap_replaced = 0;
     }
     for (size_t i = 0; i < n; i++) free(ids[i]);
     free(ids);

@@ -31,6 +31,13 @@ typedef struct exec_ctx {
     bool externally_terminated;/* cancellation comes from outside (REST delete / modification) */
     int depth;                 /* nesting of token moves, bounded to keep the stack safe */
     const model_element *end_activity; /* the end event the last token reached */
+    /* While forked branches are being started, tokens merged into their scope (prune) are
+     * remembered here, so a branch not started yet is still found by its old execution id. */
+    struct replaced_token {
+        char *from, *to;
+    } *replaced;
+    size_t n_replaced, cap_replaced;
+    int forks_running;
 } exec_ctx;
 
 /* --- starting --- */
