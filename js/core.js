@@ -180,15 +180,15 @@ export class Core {
   // Writes UTF-8 text into a detour_alloc buffer (NUL-terminated when `terminate`; the ABI passes
   // lengths, but replies to the host hook must be C strings).
   _write(text, terminate) {
-    const bytes = encoder.encode(text);
-    const size = bytes.length + (terminate ? 1 : 0);
-    const ptr = this._exports.detour_alloc(size || 1);
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: encode straight into a buffer that size.
+    const size = text.length * 3 + 1;
+    const ptr = this._exports.detour_alloc(size);
     if (ptr === 0) throw new CoreError('ProcessEngineException', `the core could not allocate ${size} bytes`);
     // A fresh view after the call: detour_alloc may have grown (and so detached) the old buffer.
-    const mem = new Uint8Array(this._exports.memory.buffer);
-    mem.set(bytes, ptr);
-    if (terminate) mem[ptr + bytes.length] = 0;
-    return { ptr, len: bytes.length };
+    const mem = new Uint8Array(this._exports.memory.buffer, ptr, size);
+    const { written } = encoder.encodeInto(text, mem);
+    if (terminate) mem[written] = 0;
+    return { ptr, len: written };
   }
 
   _readString(ptr) {

@@ -184,7 +184,7 @@ test('history records activity instances with their times, and variables with in
 });
 
 // Camunda marks the end event that completes its scope (here the process) with completeScope.
-test('the end event that completes the process is marked completeScope', { todo: 'the core never sets completeScope (src/exec.c passes false)' }, async () => {
+test('the end event that completes the process is marked completeScope', async () => {
   const { engine } = await newEngine();
   await engine.deploy(fixture('five-activities.bpmn'));
   const pi = await engine.startProcessInstanceByKey('fiveActivities');
