@@ -1,15 +1,16 @@
 /*
  * detour_run.c — runs one prepared scenario through the native core and prints every call and
- * its result, so tests/builds/builds.test.js can compare the native build with the WebAssembly
- * builds byte for byte.
+ * its result, so tests/builds/scenarios.test.js can compare the native build with the two
+ * WebAssembly builds (loaded through js/core.js) byte for byte. CMake builds it into
+ * build/test/detour_run, with the sanitized core (ASan + UBSan).
  *
- * Input (stdin), made by the Node test from a scenario file in tests/builds/scenarios/:
+ * Input (stdin), made by tests/builds/runners.js from a scenario in tests/builds/scenarios/:
  *   {"model":"<model document text>", "commands":["<command text>", ...],
  *    "handle":N or null,                       (execute against N instead of the compiled handle)
  *    "delegates":{"<name>":"<reply text>" or null, ...}}
  * Output (stdout): a JSON array of events, in call order:
  *   {"call":"compile","result":"<text>"}  {"call":"invoke","request":"<text>"}
- *   {"call":"execute","result":"<text>"}  {"call":"release","result":N}
+ *   {"call":"execute","result":"<text>"}  {"call":"release","released":true|false}
  * Results are carried as JSON strings, so the comparison is of the exact bytes the core returned.
  * Everything allocated is freed (the sanitized build's leak check runs at exit).
  */
@@ -110,7 +111,7 @@ int main(void) {
 
     cJSON *release = cJSON_CreateObject();
     cJSON_AddStringToObject(release, "call", "release");
-    cJSON_AddNumberToObject(release, "result", detour_release(handle));
+    cJSON_AddBoolToObject(release, "released", detour_release(handle) == 0);
     cJSON_AddItemToArray(events, release);
 
     char *out = cJSON_PrintUnformatted(events);
