@@ -215,7 +215,7 @@ static void test_async_before_on_a_multi_instance_activity_parks_the_token_befor
  * by the core: the compile rejects them rather than ignoring them. */
 static void test_async_flags_on_the_loop_characteristics_are_rejected_at_compile(void) {
     scenario s;
-    CHECK(!sc_open(&s, M_PROC(M_START ",{'type':'userTask','id':'a','loopCharacteristics':{'type':"
+    CHECK(sc_compile_fails(&s, M_PROC(M_START ",{'type':'userTask','id':'a','loopCharacteristics':{'type':"
                                       "'multiInstanceLoopCharacteristics','isSequential':false,'loopCardinality':'2',"
                                       "'asyncBefore':true}}," M_END,
                               "'start->a->end'")));

@@ -485,6 +485,101 @@ static void test_an_error_event_subprocess_inside_a_subprocess_catches_an_error_
     sc_close(&s);
 }
 
+static void test_a_timer_date_may_be_a_date_variable(void) {
+    scenario s;
+    CHECK(sc_open(&s, M_PROC(M_START ",{'type':'intermediateCatchEvent','id':'wait','eventDefinitions':"
+                                     "[{'type':'timerEventDefinition','timeDate':'${when}'}]}," M_USER("a"),
+                             "'start->wait->a'")));
+    CHECK(sc_start(&s, "'variables':{'when':{'value':'2026-01-02T00:00:00.000+0000','type':'Date'}}"));
+    CHECK(sc_num(sc_entry(&s, "jobs", "activityId", "wait", 0), "dueDate") == (double)(SC_T0 + 24 * HOUR));
+    sc_close(&s);
+}
+
+/* Two boundary events on one activity: when the interrupting one fires, the other goes too. */
+static void test_an_interrupting_boundary_event_removes_the_other_boundary_triggers_of_its_activity(void) {
+    scenario s;
+    CHECK(sc_open(&s, M_PROC(M_START "," M_USER("a") ","
+                             "{'type':'boundaryEvent','id':'timer','attachedTo':'a','eventDefinitions':"
+                             "[{'type':'timerEventDefinition','timeDuration':'PT1H'}]},"
+                             "{'type':'boundaryEvent','id':'msg','attachedTo':'a','eventDefinitions':"
+                             "[{'type':'messageEventDefinition','messageRef':'m','messageName':'stop'}]},"
+                             M_USER("late") "," M_USER("stopped") "," M_END,
+                             "'start->a->end', 'timer->late', 'msg->stopped'")));
+    CHECK(sc_start(&s, NULL));
+    CHECK(sc_count(&s, "jobs", NULL, NULL) == 1);
+    CHECK(sc_count(&s, "subscriptions", NULL, NULL) == 1);
+    sc_do(&s, "{'command':'correlateMessage','messageName':'stop'}");
+    CHECK(sc_ok(&s));
+    CHECK_STR(sc_tree(&s), "proc(stopped)");
+    CHECK(sc_count(&s, "jobs", NULL, NULL) == 0);
+    CHECK(sc_count(&s, "subscriptions", NULL, NULL) == 0);
+    sc_close(&s);
+}
+
+/* An interrupting event subprocess replaces its scope's content, the other event subprocesses'
+ * triggers included. */
+static void test_an_interrupting_event_subprocess_removes_the_other_event_subprocess_triggers(void) {
+    scenario s;
+    CHECK(sc_open(&s, M_PROC(M_START "," M_USER("a") "," M_END ","
+                             "{'type':'subProcess','id':'onTimer','triggeredByEvent':true,'elements':["
+                             "{'type':'startEvent','id':'timerStart','eventDefinitions':[{'type':'timerEventDefinition',"
+                             "'timeDuration':'PT1H'}]}," M_USER("late") "],'flows':['timerStart->late']},"
+                             "{'type':'subProcess','id':'onMsg','triggeredByEvent':true,'elements':["
+                             "{'type':'startEvent','id':'msgStart','eventDefinitions':[" MESSAGE_CANCEL "]},"
+                             M_USER("cancelled") "],'flows':['msgStart->cancelled']}",
+                             "'start->a->end'")));
+    CHECK(sc_start(&s, NULL));
+    CHECK(sc_count(&s, "jobs", NULL, NULL) == 1);
+    sc_do(&s, "{'command':'correlateMessage','messageName':'cancel'}");
+    CHECK(sc_ok(&s));
+    CHECK_STR(sc_tree(&s), "proc(onMsg(cancelled))");
+    CHECK(sc_count(&s, "jobs", NULL, NULL) == 0);
+    CHECK(sc_count(&s, "subscriptions", NULL, NULL) == 0);
+    sc_close(&s);
+}
+
+static void test_a_repeating_cycle_on_a_non_interrupting_timer_event_subprocess_fires_each_time(void) {
+    scenario s;
+    char *model = event_subprocess_model("false", "{'type':'timerEventDefinition','timeCycle':'R2/PT1M'}");
+    CHECK(sc_open(&s, model));
+    free(model);
+    CHECK(sc_start(&s, NULL));
+    s.now = SC_T0 + MINUTE;
+    sc_do(&s, "{'command':'fireDueTimers'}");
+    CHECK(sc_ok(&s));
+    CHECK_STR(sc_tree(&s), "proc(a,esp(handle))");
+    CHECK(sc_num(sc_entry(&s, "jobs", "activityId", "trigger", 0), "dueDate") == (double)(SC_T0 + 2 * MINUTE));
+    s.now = SC_T0 + 2 * MINUTE;
+    sc_do(&s, "{'command':'fireDueTimers'}");
+    CHECK(sc_ok(&s));
+    CHECK_STR(sc_tree(&s), "proc(a,esp(handle),esp(handle))");
+    CHECK(sc_count(&s, "jobs", NULL, NULL) == 0);
+    sc_close(&s);
+}
+
+/* An error thrown inside an error event subprocess is not caught by that same event subprocess:
+ * it goes on to the enclosing scopes (here none catches it: the path ends). */
+static void test_an_error_thrown_inside_an_error_event_subprocess_is_not_caught_by_it_again(void) {
+    scenario s;
+    CHECK(sc_open(&s, M_PROC(M_START "," M_USER("a") ",{'type':'endEvent','id':'boom','eventDefinitions':"
+                             "[{'type':'errorEventDefinition','errorRef':'e','errorCode':'E'}]},"
+                             "{'type':'subProcess','id':'esp','triggeredByEvent':true,'elements':["
+                             "{'type':'startEvent','id':'onError','eventDefinitions':[{'type':'errorEventDefinition',"
+                             "'errorRef':'e','errorCode':'E'}]}," M_USER("fix") ","
+                             "{'type':'endEvent','id':'again','eventDefinitions':[{'type':'errorEventDefinition',"
+                             "'errorRef':'e','errorCode':'E'}]}],'flows':['onError->fix->again']}",
+                             "'start->a->boom'")));
+    CHECK(sc_start(&s, NULL));
+    sc_do(&s, "{'command':'completeTask','taskId':'%s'}", sc_task(&s, "a"));
+    CHECK(sc_ok(&s));
+    CHECK_STR(sc_tree(&s), "proc(esp(fix))");
+    sc_do(&s, "{'command':'completeTask','taskId':'%s'}", sc_task(&s, "fix"));
+    CHECK(sc_ok(&s));
+    CHECK(sc_ended(&s));
+    CHECK(sc_events(&s, "activityInstanceStart", "activityId", "onError") == 0);
+    sc_close(&s);
+}
+
 /* ---------------------------------------------------------------------------------------------- */
 /* boundary events and event subprocesses together                                                */
 /* ---------------------------------------------------------------------------------------------- */
@@ -574,6 +669,27 @@ static void test_a_subprocess_waits_for_its_running_event_subprocess_before_comp
     sc_close(&s);
 }
 
+/* Two interrupting timers on one activity are both due: the first to fire cancels the activity and
+ * with it the second timer, which then does not fire. */
+static void test_fire_due_timers_skips_a_timer_that_an_earlier_firing_removed(void) {
+    scenario s;
+    CHECK(sc_open(&s, M_PROC(M_START "," M_USER("a") ","
+                             "{'type':'boundaryEvent','id':'t1','attachedTo':'a','eventDefinitions':"
+                             "[{'type':'timerEventDefinition','timeDuration':'PT1H'}]},"
+                             "{'type':'boundaryEvent','id':'t2','attachedTo':'a','eventDefinitions':"
+                             "[{'type':'timerEventDefinition','timeDuration':'PT2H'}]},"
+                             M_USER("late1") "," M_USER("late2") "," M_END,
+                             "'start->a->end', 't1->late1', 't2->late2'")));
+    CHECK(sc_start(&s, NULL));
+    s.now = SC_T0 + 3 * HOUR;
+    sc_do(&s, "{'command':'fireDueTimers'}");
+    CHECK(sc_ok(&s));
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(sc_result(&s), "fired")) == 1);
+    CHECK(sc_tasks(&s, NULL) == 1);
+    CHECK(sc_count(&s, "jobs", NULL, NULL) == 0);
+    sc_close(&s);
+}
+
 int main(void) {
     RUN(test_an_intermediate_timer_with_a_duration_creates_a_job_due_after_it);
     RUN(test_fire_due_timers_waits_for_the_due_date_and_then_continues);
@@ -599,6 +715,12 @@ int main(void) {
     RUN(test_an_interrupting_timer_event_subprocess_fires_at_its_due_date);
     RUN(test_a_non_interrupting_timer_event_subprocess_runs_beside_the_scopes_tokens);
     RUN(test_an_error_event_subprocess_inside_a_subprocess_catches_an_error_thrown_there);
+    RUN(test_a_timer_date_may_be_a_date_variable);
+    RUN(test_an_interrupting_boundary_event_removes_the_other_boundary_triggers_of_its_activity);
+    RUN(test_fire_due_timers_skips_a_timer_that_an_earlier_firing_removed);
+    RUN(test_an_interrupting_event_subprocess_removes_the_other_event_subprocess_triggers);
+    RUN(test_a_repeating_cycle_on_a_non_interrupting_timer_event_subprocess_fires_each_time);
+    RUN(test_an_error_thrown_inside_an_error_event_subprocess_is_not_caught_by_it_again);
     RUN(test_a_subprocess_has_both_its_boundary_timer_and_its_event_subprocess_subscription);
     RUN(test_a_message_starts_the_inner_event_subprocess_beside_the_subprocess_work);
     RUN(test_the_boundary_timer_of_a_subprocess_cancels_its_running_event_subprocess_too);

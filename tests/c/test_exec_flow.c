@@ -1,7 +1,7 @@
 /*
  * test_exec_flow.c — the executor's control flow through the public ABI: start and end events,
  * plain, manual, user and receive tasks, gateways, embedded subprocesses, the history of a run,
- * deletion, start instructions, malformed commands, determinism and failure atomicity.
+ * deletion, malformed commands, determinism and failure atomicity.
  *
  * Each test compiles a small model (scenario.h's compact notation) and runs commands against the
  * state the previous command returned, as the host does; the expectations are Camunda 7's.
@@ -558,6 +558,84 @@ static void test_an_uncaught_error_end_event_ends_its_path_like_a_none_end_event
     sc_close(&s);
 }
 
+/* Conditional sequence flows out of a task: every flow whose condition holds is taken; with none,
+ * the task's default flow. */
+static void test_a_task_with_conditional_outgoing_flows_takes_each_true_one_else_its_default(void) {
+    const char *model = M_PROC(M_START ",{'type':'task','id':'t','default':'toC'}," M_USER("a") "," M_USER("b") ","
+                               M_USER("c"),
+                               "'start->t',"
+                               "{'id':'toA','sourceRef':'t','targetRef':'a','condition':'${x > 0}'},"
+                               "{'id':'toB','sourceRef':'t','targetRef':'b','condition':'${x > 1}'},"
+                               "{'id':'toC','sourceRef':'t','targetRef':'c'}");
+    scenario s;
+    CHECK(sc_open(&s, model));
+    CHECK(sc_start(&s, "'variables':{'x':{'value':5,'type':'Integer'}}"));
+    CHECK_STR(sc_tree(&s), "proc(a,b)");
+    sc_close(&s);
+    CHECK(sc_open(&s, model));
+    CHECK(sc_start(&s, "'variables':{'x':{'value':0,'type':'Integer'}}"));
+    CHECK_STR(sc_tree(&s), "proc(c)");
+    sc_close(&s);
+}
+
+static void test_several_unconditional_flows_out_of_a_task_fork_the_token(void) {
+    scenario s;
+    CHECK(sc_open(&s, M_PROC(M_START "," M_USER("a") "," M_USER("b") "," M_END ",{'type':'endEvent','id':'end2'}",
+                             "'start->a->end', 'start->b->end2'")));
+    CHECK(sc_start(&s, NULL));
+    CHECK_STR(sc_tree(&s), "proc(a,b)");
+    sc_do(&s, "{'command':'completeTask','taskId':'%s'}", sc_task(&s, "a"));
+    CHECK(sc_ok(&s));
+    CHECK(!sc_ended(&s));
+    sc_do(&s, "{'command':'completeTask','taskId':'%s'}", sc_task(&s, "b"));
+    CHECK(sc_ok(&s));
+    CHECK(sc_ended(&s));
+    sc_close(&s);
+}
+
+/* An error thrown two subprocesses deep is caught by the nearest boundary that catches it. */
+static void test_an_error_propagates_out_of_nested_subprocesses_to_the_catching_boundary(void) {
+    scenario s;
+    CHECK(sc_open(&s, M_PROC(M_START ","
+                             M_SUB("outer", "{'type':'startEvent','id':'s1'},"
+                                            M_SUB("inner", "{'type':'startEvent','id':'s2'}," M_USER("a") ","
+                                                           "{'type':'endEvent','id':'boom','eventDefinitions':[{'type':"
+                                                           "'errorEventDefinition','errorRef':'e','errorCode':'DEEP'}]}",
+                                                  "'s2->a->boom'")
+                                            ",{'type':'endEvent','id':'e1'}",
+                                   "'s1->inner->e1'")
+                             ",{'type':'boundaryEvent','id':'caught','attachedTo':'outer','eventDefinitions':"
+                             "[{'type':'errorEventDefinition'}]}," M_USER("handled") "," M_END,
+                             "'start->outer->end', 'caught->handled'")));
+    CHECK(sc_start(&s, NULL));
+    CHECK_STR(sc_tree(&s), "proc(outer(inner(a)))");
+    sc_do(&s, "{'command':'completeTask','taskId':'%s'}", sc_task(&s, "a"));
+    CHECK(sc_ok(&s));
+    CHECK_STR(sc_tree(&s), "proc(handled)");
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(sc_event(&s, "activityInstanceEnd", "activityId", "inner", 0),
+                                                        "canceled")));
+    sc_close(&s);
+}
+
+static void test_the_activity_instances_of_an_ended_instance_are_not_found(void) {
+    scenario s;
+    CHECK(sc_open(&s, ONE_TASK));
+    CHECK(sc_start(&s, NULL));
+    sc_do(&s, "{'command':'delete'}");
+    CHECK(sc_ok(&s));
+    char *out;
+    cJSON *cmd = cJSON_CreateObject();
+    cJSON_AddStringToObject(cmd, "command", "activityInstances");
+    cJSON_AddItemToObject(cmd, "state", cJSON_Duplicate(s.state, 1));
+    char *text = cJSON_PrintUnformatted(cmd);
+    cJSON_Delete(cmd);
+    out = detour_execute(s.handle, text, strlen(text));
+    free(text);
+    CHECK(out && strstr(out, "\"error\"") != NULL);
+    detour_free(out);
+    sc_close(&s);
+}
+
 /* ---------------------------------------------------------------------------------------------- */
 /* history of a simple run                                                                        */
 /* ---------------------------------------------------------------------------------------------- */
@@ -636,111 +714,6 @@ static void test_a_command_on_an_ended_instance_fails(void) {
     CHECK(sc_ok(&s));
     sc_do(&s, "{'command':'completeTask','taskId':'%s'}", task);
     CHECK(sc_error(&s) != NULL);
-    sc_close(&s);
-}
-
-/* ---------------------------------------------------------------------------------------------- */
-/* start instructions                                                                             */
-/* ---------------------------------------------------------------------------------------------- */
-
-static void test_start_before_an_activity_inside_a_subprocess_creates_the_subprocess_without_its_start_event(void) {
-    scenario s;
-    CHECK(sc_open(&s, NESTED));
-    CHECK(sc_start(&s, "'startInstructions':[{'type':'startBeforeActivity','activityId':'deep'}]"));
-    CHECK_STR(sc_tree(&s), "proc(sub(inner(deep)))");
-    CHECK(sc_event(&s, "activityInstanceStart", "activityId", "start", 0) == NULL);
-    CHECK(sc_event(&s, "activityInstanceStart", "activityId", "s1", 0) == NULL);
-    CHECK(sc_event(&s, "activityInstanceStart", "activityId", "s2", 0) == NULL);
-    CHECK_STR(sc_str(s.state, "startActivityId"), "deep");
-    CHECK_STR(sc_str(sc_event(&s, "processInstanceStart", NULL, NULL, 0), "startActivityId"), "deep");
-    /* the instance then runs normally */
-    sc_do(&s, "{'command':'completeTask','taskId':'%s'}", sc_task(&s, "deep"));
-    CHECK_STR(sc_tree(&s), "proc(after)");
-    sc_close(&s);
-}
-
-static void test_start_before_two_activities_starts_two_concurrent_tokens(void) {
-    scenario s;
-    CHECK(sc_open(&s, M_PROC(M_START "," M_USER("a") "," M_USER("b") "," M_END, "'start->a->b->end'")));
-    CHECK(sc_start(&s, "'startInstructions':[{'type':'startBeforeActivity','activityId':'a'},"
-                       "{'type':'startBeforeActivity','activityId':'b'}]"));
-    CHECK_STR(sc_tree(&s), "proc(a,b)");
-    sc_close(&s);
-}
-
-static void test_start_after_an_activity_takes_its_single_outgoing_flow(void) {
-    scenario s;
-    CHECK(sc_open(&s, M_PROC(M_START "," M_USER("a") "," M_USER("b") "," M_END, "'start->a->b->end'")));
-    CHECK(sc_start(&s, "'startInstructions':[{'type':'startAfterActivity','activityId':'a'}]"));
-    CHECK_STR(sc_tree(&s), "proc(b)");
-    CHECK(sc_event(&s, "activityInstanceStart", "activityId", "a", 0) == NULL);
-    CHECK_STR(sc_str(s.state, "startActivityId"), "b");
-    sc_close(&s);
-}
-
-static void test_start_transition_takes_the_given_flow(void) {
-    scenario s;
-    CHECK(sc_open(&s, PARALLEL));
-    CHECK(sc_start(&s, "'startInstructions':[{'type':'startTransition','transitionId':'fork_b'}]"));
-    /* b alone reaches the parallel join, which waits for its other incoming flow */
-    CHECK_STR(sc_tree(&s), "proc(b)");
-    sc_do(&s, "{'command':'completeTask','taskId':'%s'}", sc_task(&s, "b"));
-    CHECK(sc_ok(&s));
-    CHECK(!sc_ended(&s));
-    CHECK_STR(sc_tree(&s), "proc");
-    sc_close(&s);
-}
-
-static void test_start_instruction_variables_go_to_the_instance_unless_local(void) {
-    scenario s;
-    CHECK(sc_open(&s, NESTED));
-    CHECK(sc_start(&s, "'startInstructions':[{'type':'startBeforeActivity','activityId':'deep',"
-                       "'variables':{'g':{'value':1,'type':'Integer'},'l':{'value':2,'type':'Integer','local':true}}}]"));
-    const cJSON *root = sc_query(&s, "{'command':'variables','local':true}");
-    CHECK_STR(sc_value(&s, root, "g"), "Integer 1");
-    CHECK_STR(sc_value(&s, root, "l"), "(absent)");
-    /* the local one is on the execution that enters `deep`, inside `inner` */
-    const cJSON *at_task = sc_query(&s, "{'command':'variables','taskId':'%s'}", sc_task(&s, "deep"));
-    CHECK_STR(sc_value(&s, at_task, "l"), "Integer 2");
-    sc_close(&s);
-}
-
-static void test_start_before_an_unknown_activity_fails_with_camundas_message(void) {
-    scenario s;
-    CHECK(sc_open(&s, ONE_TASK));
-    sc_do(&s, "{'command':'start','startInstructions':[{'type':'startBeforeActivity','activityId':'nope'}]}");
-    CHECK_STR(sc_error(&s), "NotValidException: Cannot perform instruction: Start before activity 'nope'; Element "
-                            "'nope' does not exist in process 'proc:1:test': element is null");
-    sc_close(&s);
-}
-
-static void test_start_after_an_unknown_activity_fails_with_camundas_message(void) {
-    scenario s;
-    CHECK(sc_open(&s, ONE_TASK));
-    sc_do(&s, "{'command':'start','startInstructions':[{'type':'startAfterActivity','activityId':'nope'}]}");
-    CHECK_STR(sc_error(&s), "NotValidException: Cannot perform instruction: Start after activity 'nope'; Activity "
-                            "'nope' does not exist: activity is null");
-    sc_close(&s);
-}
-
-static void test_start_transition_with_an_unknown_flow_fails_with_camundas_message(void) {
-    scenario s;
-    CHECK(sc_open(&s, ONE_TASK));
-    sc_do(&s, "{'command':'start','startInstructions':[{'type':'startTransition','transitionId':'nope'}]}");
-    CHECK_STR(sc_error(&s), "NotValidException: Cannot perform instruction: Start transition 'nope'; Element 'nope' "
-                            "does not exist in process 'proc:1:test': element is null");
-    sc_close(&s);
-}
-
-static void test_start_after_an_activity_without_exactly_one_outgoing_flow_fails(void) {
-    scenario s;
-    CHECK(sc_open(&s, PARALLEL));
-    sc_do(&s, "{'command':'start','startInstructions':[{'type':'startAfterActivity','activityId':'end'}]}");
-    CHECK_STR(sc_error(&s), "ProcessEngineException: Cannot start after activity end; activity has no outgoing "
-                            "sequence flow to take");
-    sc_do(&s, "{'command':'start','startInstructions':[{'type':'startAfterActivity','activityId':'fork'}]}");
-    CHECK_STR(sc_error(&s), "ProcessEngineException: Cannot start after activity fork; activity has more than one "
-                            "outgoing sequence flow");
     sc_close(&s);
 }
 
@@ -878,9 +851,29 @@ static void test_a_failing_command_leaves_the_hosts_state_usable(void) {
 
 static void test_a_model_with_unsupported_elements_is_rejected_at_compile(void) {
     scenario s;
-    CHECK(!sc_open(&s, M_PROC(M_START ",{'type':'callActivity','id':'call'}", "'start->call'")));
+    CHECK(sc_compile_fails(&s, M_PROC(M_START ",{'type':'callActivity','id':'call'}", "'start->call'")));
     const char *err = sc_compile_error(&s);
     CHECK(err && strstr(err, "ParseException") != NULL && strstr(err, "call") != NULL);
+    sc_close(&s);
+}
+
+/* A token inside a subprocess on the way to an inclusive join can still arrive: the join waits. */
+static void test_an_inclusive_join_waits_for_a_token_still_inside_a_subprocess(void) {
+    scenario s;
+    CHECK(sc_open(&s, M_PROC(M_START ",{'type':'inclusiveGateway','id':'fork'},{'type':'inclusiveGateway','id':'join'},"
+                             M_USER("a") ","
+                             M_SUB("sub", "{'type':'startEvent','id':'s1'}," M_USER("x") ",{'type':'endEvent','id':'e1'}",
+                                   "'s1->x->e1'")
+                             "," M_USER("c") "," M_END,
+                             "'start->fork->a->join->c->end', 'fork->sub->join'")));
+    CHECK(sc_start(&s, NULL));
+    CHECK_STR(sc_tree(&s), "proc(a,sub(x))");
+    sc_do(&s, "{'command':'completeTask','taskId':'%s'}", sc_task(&s, "a"));
+    CHECK(sc_ok(&s));
+    CHECK_STR(sc_tree(&s), "proc(sub(x))");
+    sc_do(&s, "{'command':'completeTask','taskId':'%s'}", sc_task(&s, "x"));
+    CHECK(sc_ok(&s));
+    CHECK_STR(sc_tree(&s), "proc(c)");
     sc_close(&s);
 }
 
@@ -907,6 +900,7 @@ int main(void) {
     RUN(test_an_inclusive_gateway_takes_its_default_flow_when_no_condition_holds);
     RUN(test_an_inclusive_join_does_not_wait_for_a_branch_that_was_not_taken);
     RUN(test_an_inclusive_join_waits_only_for_tokens_that_can_still_arrive);
+    RUN(test_an_inclusive_join_waits_for_a_token_still_inside_a_subprocess);
     RUN(test_an_embedded_subprocess_nested_two_levels_shows_in_the_tree);
     RUN(test_an_embedded_subprocess_completes_and_the_token_continues_after_it);
     RUN(test_a_parallel_fork_inside_a_subprocess_keeps_both_tokens_under_it);
@@ -916,19 +910,14 @@ int main(void) {
     RUN(test_an_error_end_event_is_caught_by_the_error_boundary_event_of_its_subprocess);
     RUN(test_an_error_boundary_with_a_specific_code_wins_over_a_catch_all_boundary);
     RUN(test_an_uncaught_error_end_event_ends_its_path_like_a_none_end_event);
+    RUN(test_a_task_with_conditional_outgoing_flows_takes_each_true_one_else_its_default);
+    RUN(test_several_unconditional_flows_out_of_a_task_fork_the_token);
+    RUN(test_an_error_propagates_out_of_nested_subprocesses_to_the_catching_boundary);
+    RUN(test_the_activity_instances_of_an_ended_instance_are_not_found);
     RUN(test_the_history_of_a_simple_run_lists_its_events_in_camunda_order);
     RUN(test_deleting_an_instance_cancels_its_activities_and_ends_it_externally_terminated);
     RUN(test_deleting_with_externally_terminated_false_ends_the_instance_internally_terminated);
     RUN(test_a_command_on_an_ended_instance_fails);
-    RUN(test_start_before_an_activity_inside_a_subprocess_creates_the_subprocess_without_its_start_event);
-    RUN(test_start_before_two_activities_starts_two_concurrent_tokens);
-    RUN(test_start_after_an_activity_takes_its_single_outgoing_flow);
-    RUN(test_start_transition_takes_the_given_flow);
-    RUN(test_start_instruction_variables_go_to_the_instance_unless_local);
-    RUN(test_start_before_an_unknown_activity_fails_with_camundas_message);
-    RUN(test_start_after_an_unknown_activity_fails_with_camundas_message);
-    RUN(test_start_transition_with_an_unknown_flow_fails_with_camundas_message);
-    RUN(test_start_after_an_activity_without_exactly_one_outgoing_flow_fails);
     RUN(test_malformed_commands_return_errors_and_never_crash);
     RUN(test_an_unknown_command_is_named_in_the_error);
     RUN(test_the_same_command_with_the_same_id_seed_gives_byte_identical_output);

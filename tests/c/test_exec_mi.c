@@ -346,6 +346,48 @@ static void test_a_boundary_timer_on_a_multi_instance_task_cancels_all_its_insta
     sc_close(&s);
 }
 
+/* A terminate end event inside a multi-instance subprocess ends only its own instance. */
+static void test_a_terminate_end_event_in_a_multi_instance_subprocess_ends_only_that_instance(void) {
+    scenario s;
+    CHECK(sc_open(&s, M_PROC(M_START ",{'type':'subProcess','id':'sub','loopCharacteristics':{'type':"
+                                     "'multiInstanceLoopCharacteristics','isSequential':false,'loopCardinality':'2'},"
+                                     "'elements':[{'type':'startEvent','id':'s1'}," M_USER("inner") ","
+                                     "{'type':'endEvent','id':'kill','eventDefinitions':[{'type':'terminateEventDefinition'}]}],"
+                                     "'flows':['s1->inner->kill']}," M_USER("next") "," M_END,
+                             "'start->sub->next->end'")));
+    CHECK(sc_start(&s, NULL));
+    sc_do(&s, "{'command':'completeTask','taskId':'%s'}", sc_task(&s, "inner"));
+    CHECK(sc_ok(&s));
+    CHECK(!sc_ended(&s));
+    CHECK_STR(sc_tree(&s), "proc(sub#multiInstanceBody(sub(inner)))");
+    sc_do(&s, "{'command':'completeTask','taskId':'%s'}", sc_task(&s, "inner"));
+    CHECK(sc_ok(&s));
+    CHECK_STR(sc_tree(&s), "proc(next)");
+    sc_close(&s);
+}
+
+/* An error thrown in one instance is caught by the boundary of the multi-instance activity, which
+ * ends the whole body. */
+static void test_an_error_in_one_instance_is_caught_by_the_boundary_of_the_multi_instance_activity(void) {
+    scenario s;
+    CHECK(sc_open(&s, M_PROC(M_START ",{'type':'subProcess','id':'sub','loopCharacteristics':{'type':"
+                                     "'multiInstanceLoopCharacteristics','isSequential':false,'loopCardinality':'2'},"
+                                     "'elements':[{'type':'startEvent','id':'s1'}," M_USER("inner") ","
+                                     "{'type':'endEvent','id':'boom','eventDefinitions':[{'type':'errorEventDefinition',"
+                                     "'errorRef':'e','errorCode':'E'}]}],'flows':['s1->inner->boom']},"
+                                     "{'type':'boundaryEvent','id':'caught','attachedTo':'sub','eventDefinitions':"
+                                     "[{'type':'errorEventDefinition','errorRef':'e','errorCode':'E'}]},"
+                             M_USER("next") "," M_USER("handled") "," M_END,
+                             "'start->sub->next->end', 'caught->handled'")));
+    CHECK(sc_start(&s, NULL));
+    CHECK_STR(sc_tree(&s), "proc(sub#multiInstanceBody(sub(inner),sub(inner)))");
+    sc_do(&s, "{'command':'completeTask','taskId':'%s'}", sc_task(&s, "inner"));
+    CHECK(sc_ok(&s));
+    CHECK_STR(sc_tree(&s), "proc(handled)");
+    CHECK(sc_events(&s, "taskDelete", NULL, NULL) == 1);
+    sc_close(&s);
+}
+
 int main(void) {
     RUN(test_a_parallel_multi_instance_task_creates_one_inner_instance_per_cardinality);
     RUN(test_the_body_of_a_parallel_multi_instance_holds_the_instance_counters);
@@ -363,5 +405,7 @@ int main(void) {
     RUN(test_a_sequential_multi_instance_subprocess_runs_its_instances_one_after_another);
     RUN(test_a_multi_instance_task_inside_a_subprocess_nests_under_it);
     RUN(test_a_boundary_timer_on_a_multi_instance_task_cancels_all_its_instances);
+    RUN(test_a_terminate_end_event_in_a_multi_instance_subprocess_ends_only_that_instance);
+    RUN(test_an_error_in_one_instance_is_caught_by_the_boundary_of_the_multi_instance_activity);
     return CHECK_SUMMARY();
 }

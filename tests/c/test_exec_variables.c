@@ -134,6 +134,7 @@ static void test_the_variables_query_answers_for_an_activity_instance_locally_or
     CHECK_STR(sc_names(&s, all), "l,top,x");
     const cJSON *root = sc_query(&s, "{'command':'variables','local':true}");
     CHECK_STR(sc_names(&s, root), "top");
+    s.quiet = true;
     sc_query(&s, "{'command':'variables','activityInstanceId':'nope'}");
     CHECK(cJSON_GetObjectItemCaseSensitive(s.query, "error") != NULL);
     sc_close(&s);
@@ -409,12 +410,40 @@ static void test_deleting_an_instance_runs_end_listeners_unless_skipped(void) {
     sc_close(&s);
 }
 
+/* A concurrent execution is no scope: setVariable from a parallel branch goes to the instance. */
+static void test_a_variable_set_in_a_parallel_branch_lands_on_the_process_instance(void) {
+    scenario s;
+    CHECK(sc_open(&s, M_PROC(M_START ",{'type':'parallelGateway','id':'fork'}," M_USER("a") "," M_USER("b"),
+                             "'start->fork->a', 'fork->b'")));
+    CHECK(sc_start(&s, NULL));
+    sc_do(&s, "{'command':'completeTask','taskId':'%s','variables':{'fromA':{'value':1,'type':'Integer'}}}",
+          sc_task(&s, "a"));
+    CHECK(sc_ok(&s));
+    const cJSON *root = sc_query(&s, "{'command':'variables','local':true}");
+    CHECK_STR(sc_value(&s, root, "fromA"), "Integer 1");
+    CHECK_STR(sc_str(sc_event(&s, "variableCreate", NULL, NULL, 0), "executionId"), sc_instance_id(&s));
+    sc_close(&s);
+}
+
+static void test_expressions_can_read_the_business_key_and_the_current_activity(void) {
+    scenario s;
+    CHECK(sc_open(&s, M_PROC(M_START ",{'type':'serviceTask','id':'svc','expression':"
+                                     "'${execution.processBusinessKey}/${execution.activityId}','resultVariable':'where'},"
+                             M_USER("a"),
+                             "'start->svc->a'")));
+    CHECK(sc_start(&s, "'businessKey':'bk-7'"));
+    CHECK_STR(sc_var(&s, "where"), "String \"bk-7/svc\"");
+    sc_close(&s);
+}
+
 int main(void) {
     RUN(test_variables_of_every_type_come_back_with_their_type_and_value);
     RUN(test_a_value_that_does_not_fit_its_type_is_refused);
     RUN(test_a_typed_value_without_a_type_is_inferred_from_the_json);
     RUN(test_set_variable_updates_the_scope_that_has_it_and_creates_new_ones_on_the_instance);
     RUN(test_the_nearest_definition_of_a_variable_wins_when_reading);
+    RUN(test_a_variable_set_in_a_parallel_branch_lands_on_the_process_instance);
+    RUN(test_expressions_can_read_the_business_key_and_the_current_activity);
     RUN(test_the_variables_query_answers_for_an_activity_instance_locally_or_with_its_ancestors);
     RUN(test_modify_variables_is_local_to_the_execution_by_default);
     RUN(test_modify_variables_non_local_walks_up_to_the_scope_that_has_the_variable);
