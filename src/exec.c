@@ -149,7 +149,18 @@ execution *exec_start_scope(exec_ctx *ctx, execution *parent, const model_elemen
     return exec_enter_scope(ctx, s) ? s : NULL;
 }
 
+/* A terminate end event interrupts its scope before it runs: every other token there goes. */
+static bool cancel_other_tokens(exec_ctx *ctx, execution *tok) {
+    execution *scope = state_scope_of(tok);
+    for (size_t i = scope->n_children; i-- > 0;) {
+        execution *c = scope->children[i];
+        if (c != tok && !cancel_execution(ctx, c, NULL, false)) return false;
+    }
+    return true;
+}
+
 bool exec_execute(exec_ctx *ctx, execution *tok, const model_element *a) {
+    if (a->kind == EL_END_EVENT && a->event == EVT_TERMINATE && !cancel_other_tokens(ctx, tok)) return false;
     tok->activity = a;
     tok->transition = TRANSITION_NONE;
     tok->is_active = true;
@@ -286,19 +297,11 @@ static bool run_end_event(exec_ctx *ctx, execution *h, const model_element *a) {
     ctx->end_activity = a;
     if (a->event == EVT_ERROR) return exec_throw_bpmn_error(ctx, h, a->error_code, NULL, false);
     if (a->event != EVT_TERMINATE) return exec_token_ended(ctx, h);
-    /* terminate: every other token of the scope goes, then the scope completes */
-    execution *scope = state_scope_of(h);
-    if (h != scope) {
-        state_execution_remove(ctx->pi, h);
-    } else {
-        h->activity = NULL;
-    }
-    if (!cancel_scope_content(ctx, scope, "Terminate end event")) return false;
-    scope->activity = NULL;
-    scope->transition = TRANSITION_NONE;
+    /* the other tokens were cancelled on arrival: the scope completes now, even while
+     * instructions are still running on the instance */
     bool was_preserving = ctx->preserve_scope;
-    ctx->preserve_scope = false; /* a terminate end event ends the instance even among instructions */
-    bool ok = exec_scope_complete(ctx, scope);
+    ctx->preserve_scope = false;
+    bool ok = exec_token_ended(ctx, h);
     ctx->preserve_scope = was_preserving;
     return ok;
 }
