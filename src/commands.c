@@ -14,6 +14,7 @@
 
 #include "exec_internal.h"
 #include "history.h"
+#include "state_check.h"
 #include "state_json.h"
 #include "strutil.h"
 #include "tree.h"
@@ -79,7 +80,7 @@ static bool run_init(run *r, const model *m, const cJSON *cmd, error *err) {
     const cJSON *state = param(cmd, "state");
     if (!cJSON_IsObject(state)) return error_set(err, ERR_INVALID_REQUEST, "state must be an object");
     r->ctx.pi = state_from_json(m, state, err);
-    if (!r->ctx.pi) return false;
+    if (!r->ctx.pi || !state_check(r->ctx.pi, err)) return false;
     if (r->ctx.pi->ended || !r->ctx.pi->root)
         return error_set(err, ERR_ENGINE, "Process instance '%s' has ended", r->ctx.pi->id);
     return true;
