@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strutil.h"
+
 static bool bad(error *err, const char *what, const char *id) {
-    return error_set(err, ERR_ENGINE, "Invalid state document: %s '%s'", what, id);
+    return error_set(err, ERR_ENGINE, "Invalid state document: %s '%s'", what, id ? id : "");
 }
 
 /* The element whose flow scope holds the tokens of scope execution `scope`. */
@@ -139,13 +141,13 @@ bool state_check(const instance *pi, error *err) {
     for (size_t i = 0; i < pi->tasks.n; i++) {
         const task *t = pi->tasks.items[i];
         const model_element *a = t->exec->activity;
-        if (!a || a->kind != EL_USER_TASK || !waits_in(t->exec, a) || strcmp(a->id, t->task_definition_key) != 0)
+        if (!a || a->kind != EL_USER_TASK || !waits_in(t->exec, a) || !str_eq(a->id, t->task_definition_key))
             return bad(err, "user task not waiting in its activity", t->id);
     }
     for (size_t i = 0; i < pi->external_tasks.n; i++) {
         const external_task *t = pi->external_tasks.items[i];
         const model_element *a = t->exec->activity;
-        if (!a || a->impl != IMPL_EXTERNAL || !waits_in(t->exec, a) || strcmp(a->id, t->activity_id) != 0)
+        if (!a || a->impl != IMPL_EXTERNAL || !waits_in(t->exec, a) || !str_eq(a->id, t->activity_id))
             return bad(err, "external task not waiting in its activity", t->id);
     }
     for (size_t i = 0; i < pi->jobs.n; i++)
