@@ -192,6 +192,10 @@ bool timer_parse_date(const char *text, int64_t *out_ms) {
 
 void timer_format_date(int64_t ms, char *buf, size_t size) {
     if (!buf || size == 0) return;
+    /* only four-digit years have a wire form; clamping also keeps the day arithmetic in range */
+    const int64_t first = INT64_C(-62167219200000), last = INT64_C(253402300799999); /* 0000-01-01, 9999-12-31 */
+    if (ms < first) ms = first;
+    if (ms > last) ms = last;
     int64_t days = floor_div(ms, MS_PER_DAY);
     int64_t rest = ms - days * MS_PER_DAY; /* [0, MS_PER_DAY) */
     int64_t y;

@@ -15,7 +15,8 @@
  * Also accepts Camunda's format 2026-11-23T10:00:00.000+0000. */
 bool timer_parse_date(const char *text, int64_t *out_ms);
 
-/* Formats as Camunda does on the wire: yyyy-MM-dd'T'HH:mm:ss.SSS+0000 (UTC). buf ≥ 29 bytes. */
+/* Formats as Camunda does on the wire: yyyy-MM-dd'T'HH:mm:ss.SSS+0000 (UTC). buf ≥ 29 bytes.
+ * Instants outside years 0000-9999 are clamped to them. */
 void timer_format_date(int64_t ms, char *buf, size_t size);
 
 /* Adds an ISO 8601 duration (PnYnMnDTnHnMnS with fractional seconds, or PnW) to `from`.

@@ -115,6 +115,14 @@ static void test_formatting_then_parsing_gives_the_same_instant(void) {
     for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) CHECK(date(fmt(samples[i])) == samples[i]);
 }
 
+static void test_instants_beyond_four_digit_years_format_as_the_nearest_one(void) {
+    char buf[40];
+    timer_format_date(INT64_MIN, buf, sizeof buf);
+    CHECK_STR(buf, "0000-01-01T00:00:00.000+0000");
+    timer_format_date(INT64_MAX, buf, sizeof buf);
+    CHECK_STR(buf, "9999-12-31T23:59:59.999+0000");
+}
+
 static void test_formatting_into_a_small_buffer_truncates_safely(void) {
     char buf[8];
     timer_format_date(0, buf, sizeof buf);
@@ -363,6 +371,7 @@ int main(void) {
     RUN(test_malformed_dates_are_rejected);
     RUN(test_dates_format_like_camunda_in_utc);
     RUN(test_formatting_then_parsing_gives_the_same_instant);
+    RUN(test_instants_beyond_four_digit_years_format_as_the_nearest_one);
     RUN(test_formatting_into_a_small_buffer_truncates_safely);
     RUN(test_fixed_durations_add_exact_milliseconds);
     RUN(test_second_fractions_count_milliseconds);
