@@ -34,6 +34,9 @@ args=(
     -artifact_prefix=tests/artifacts/fuzz/
     build/fuzz/corpus tests/fuzz/corpus
 )
+# DETOUR_FUZZ_SEED=N: libFuzzer's random seed, so a short run explores the same inputs each time
+# (scripts/test.sh sets it: a test run must not pass or fail by chance).
+[[ -n "${DETOUR_FUZZ_SEED:-}" ]] && args=(-seed="$DETOUR_FUZZ_SEED" "${args[@]}")
 set +e
 if [[ -n "$log" ]]; then
     build/fuzz/fuzz_core "${args[@]}" >"$log" 2>&1

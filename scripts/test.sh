@@ -37,7 +37,7 @@ node --test --test-reporter=spec --test-reporter-destination=stdout \
 node_pass="$(sed -nE 's/^# pass ([0-9]+)$/\1/p' build/node-tests.tap)"
 
 section "fuzz (${DETOUR_FUZZ_SECONDS:-20} s)"
-DETOUR_FUZZ_LOG=build/fuzz/fuzz.log bash scripts/fuzz.sh "${DETOUR_FUZZ_SECONDS:-20}"
+DETOUR_FUZZ_SEED="${DETOUR_FUZZ_SEED:-1}" DETOUR_FUZZ_LOG=build/fuzz/fuzz.log bash scripts/fuzz.sh "${DETOUR_FUZZ_SECONDS:-20}"
 
 section "done in $((SECONDS - started)) s"
 echo "C tests: ${c_total:-0}, Node tests: ${node_pass:-0}, fuzz: clean"
