@@ -60,7 +60,7 @@ typedef struct run {
     exec_ctx ctx;
     error *err;
     const cJSON *cmd;
-    cJSON *result; /* the command-specific part */
+    json_writer result; /* the command-specific part (empty: {}) */
 } run;
 
 static bool run_init(run *r, const model *m, const cJSON *cmd, error *err) {
@@ -88,21 +88,32 @@ static bool run_init(run *r, const model *m, const cJSON *cmd, error *err) {
 
 static void run_free(run *r) {
     state_free(r->ctx.pi);
-    cJSON_Delete(r->ctx.history);
-    cJSON_Delete(r->result);
+    jw_free(&r->ctx.history);
+    jw_free(&r->result);
 }
 
-/* The result document; takes what it needs from r. */
-static cJSON *run_result(run *r) {
-    cJSON *out = cJSON_CreateObject();
-    cJSON_AddItemToObject(out, "state", state_to_json(r->ctx.pi));
-    cJSON_AddItemToObject(out, "history", r->ctx.history);
-    cJSON_AddItemToObject(out, "index", state_index_json(r->ctx.pi));
-    cJSON_AddItemToObject(out, "result", r->result ? r->result : cJSON_CreateObject());
-    r->ctx.history = NULL;
-    r->result = NULL;
+/* The result document's text; frees r. The history and the command's result were written as
+ * the command ran and are copied in as they are. */
+static char *run_result(run *r) {
+    json_writer out = {0};
+    jw_object_begin(&out);
+    jw_key(&out, "state");
+    state_write(&out, r->ctx.pi);
+    jw_array_end(&r->ctx.history);
+    jw_key(&out, "history");
+    jw_raw(&out, r->ctx.history.buf, r->ctx.history.len);
+    jw_key(&out, "index");
+    state_write_index(&out, r->ctx.pi);
+    jw_key(&out, "result");
+    if (r->result.len) {
+        jw_raw(&out, r->result.buf, r->result.len);
+    } else {
+        jw_object_begin(&out);
+        jw_object_end(&out);
+    }
+    jw_object_end(&out);
     run_free(r);
-    return out;
+    return jw_take(&out);
 }
 
 /* --- start --- */
@@ -196,8 +207,9 @@ static bool cmd_start(run *r, const model *m) {
     r->ctx.skip_custom_listeners = bool_param(cmd, "skipCustomListeners", false);
     r->ctx.skip_io_mappings = bool_param(cmd, "skipIoMappings", false);
     if (!exec_start_instance(&r->ctx, business_key, param(cmd, "variables"))) return false;
-    r->result = cJSON_CreateObject();
-    cJSON_AddStringToObject(r->result, "processInstanceId", pi->id);
+    jw_object_begin(&r->result);
+    jw_key_string(&r->result, "processInstanceId", pi->id);
+    jw_object_end(&r->result);
     if (cJSON_GetArraySize(instructions) == 0) return exec_run_from_start(&r->ctx);
     r->ctx.preserve_scope = true;
     const cJSON *ins;
@@ -258,9 +270,11 @@ static bool cmd_lock_external_task(run *r) {
     free(t->worker_id);
     t->worker_id = str_dup(worker);
     t->lock_expiration = r->ctx.now + duration;
-    r->result = cJSON_CreateObject();
-    cJSON_AddStringToObject(r->result, "externalTaskId", t->id);
-    cJSON_AddItemToObject(r->result, "variables", state_variables_json(r->ctx.pi, t->exec, false));
+    jw_object_begin(&r->result);
+    jw_key_string(&r->result, "externalTaskId", t->id);
+    jw_key(&r->result, "variables");
+    state_write_variables(&r->result, r->ctx.pi, t->exec, false);
+    jw_object_end(&r->result);
     return true;
 }
 
@@ -353,31 +367,32 @@ static bool cmd_execute_job(run *r) {
 }
 
 /* The job failed: nothing of its work stays, but the failure does (retries, message, incident). */
-static cJSON *record_job_failure(const model *m, const cJSON *cmd, error *failure, error *err) {
+static char *record_job_failure(const model *m, const cJSON *cmd, error *failure, error *err) {
     run r;
     if (!run_init(&r, m, cmd, err)) {
         run_free(&r);
         return NULL;
     }
-    r.ctx.history = cJSON_CreateArray();
+    jw_array_begin(&r.ctx.history);
     job *j = state_job_by_id(r.ctx.pi, param(cmd, "jobId")->valuestring);
     j->retries = j->retries > 0 ? j->retries - 1 : 0;
     free(j->exception_message);
     j->exception_message = str_dup(failure->message);
     if (j->retries == 0)
         new_incident(&r.ctx, INCIDENT_FAILED_JOB, j->activity->id, j->exec, j->id, failure->message);
-    r.result = cJSON_CreateObject();
-    cJSON_AddBoolToObject(r.result, "failed", true);
-    cJSON_AddStringToObject(r.result, "type", failure->type ? failure->type : ERR_ENGINE);
-    cJSON_AddStringToObject(r.result, "message", failure->message ? failure->message : "");
+    jw_object_begin(&r.result);
+    jw_key_bool(&r.result, "failed", true);
+    jw_key_string(&r.result, "type", failure->type ? failure->type : ERR_ENGINE);
+    jw_key_string(&r.result, "message", failure->message ? failure->message : "");
+    jw_object_end(&r.result);
     return run_result(&r);
 }
 
 static bool cmd_fire_due_timers(run *r) {
     instance *pi = r->ctx.pi;
-    cJSON *fired = cJSON_CreateArray();
-    r->result = cJSON_CreateObject();
-    cJSON_AddItemToObject(r->result, "fired", fired);
+    jw_object_begin(&r->result);
+    jw_key(&r->result, "fired");
+    jw_array_begin(&r->result);
     /* only the timers due when the command starts: a cycle's next firing waits for the next call */
     size_t n = 0;
     char **ids = malloc((pi->jobs.n + 1) * sizeof *ids);
@@ -390,12 +405,14 @@ static bool cmd_fire_due_timers(run *r) {
     for (size_t i = 0; i < n; i++) {
         job *j = ok && r->ctx.pi->root ? state_job_by_id(r->ctx.pi, ids[i]) : NULL;
         if (j) {
-            cJSON_AddItemToArray(fired, cJSON_CreateString(ids[i]));
+            jw_string(&r->result, ids[i]);
             ok = exec_execute_job(&r->ctx, j);
         }
         free(ids[i]);
     }
     free(ids);
+    jw_array_end(&r->result);
+    jw_object_end(&r->result);
     return ok;
 }
 
@@ -422,15 +439,15 @@ static bool cmd_correlate_message(run *r) {
                   "correlationKeys=null, localCorrelationKeys=null, tenantId=null, isTenantIdSet=false, "
                   "isExecutionsOnly=false]",
                   name, n, pi->business_key ? pi->business_key : "null", pi->id);
-    cJSON *executions = cJSON_CreateArray();
-    r->result = cJSON_CreateObject();
-    cJSON_AddItemToObject(r->result, "executionIds", executions);
+    jw_object_begin(&r->result);
+    jw_key(&r->result, "executionIds");
+    jw_array_begin(&r->result);
     for (size_t i = 0; i < n; i++) {
         subscription *s = NULL;
         for (size_t k = 0; ok && r->ctx.pi->root && k < pi->subscriptions.n; k++)
             if (str_eq(pi->subscriptions.items[k]->id, ids[i])) s = pi->subscriptions.items[k];
         if (s) {
-            cJSON_AddItemToArray(executions, cJSON_CreateString(s->exec->id));
+            jw_string(&r->result, s->exec->id);
             ok = exec_set_variables_json(&r->ctx, s->exec, param(r->cmd, "processVariables"), false) &&
                  exec_set_variables_json(&r->ctx, s->exec, param(r->cmd, "processVariablesLocal"), true) &&
                  exec_trigger_subscription(&r->ctx, s);
@@ -438,6 +455,8 @@ static bool cmd_correlate_message(run *r) {
         free(ids[i]);
     }
     free(ids);
+    jw_array_end(&r->result);
+    jw_object_end(&r->result);
     return ok;
 }
 
@@ -517,7 +536,7 @@ static bool cmd_delete(run *r) {
 
 /* --- queries: no state change, only a result --- */
 
-static cJSON *query(const model *m, const cJSON *cmd, const char *name, error *err) {
+static char *query(const model *m, const cJSON *cmd, const char *name, error *err) {
     const cJSON *state = param(cmd, "state");
     if (!cJSON_IsObject(state)) {
         error_set(err, ERR_INVALID_REQUEST, "state must be an object");
@@ -525,12 +544,23 @@ static cJSON *query(const model *m, const cJSON *cmd, const char *name, error *e
     }
     instance *pi = state_from_json(m, state, err);
     if (!pi) return NULL;
-    cJSON *result = NULL;
+    json_writer out = {0};
+    jw_object_begin(&out);
+    jw_key(&out, "result");
+    bool ok = false;
     if (strcmp(name, "activityInstances") == 0) {
-        if (!pi->root)
+        if (!pi->root) {
             error_set(err, ERR_NOT_FOUND, "Process instance with id %s does not exist", pi->id);
-        else
-            result = tree_activity_instances(pi);
+        } else {
+            /* the tree is built whole (incidents are placed last); it holds only strings */
+            cJSON *tree = tree_activity_instances(pi);
+            char *text = cJSON_PrintUnformatted(tree);
+            cJSON_Delete(tree);
+            if (!text) abort();
+            jw_raw(&out, text, strlen(text));
+            free(text);
+            ok = true;
+        }
     } else {
         const char *exec_id = NULL, *ai_id = NULL, *task_id = NULL;
         bool local = bool_param(cmd, "local", false);
@@ -541,22 +571,27 @@ static cJSON *query(const model *m, const cJSON *cmd, const char *name, error *e
             if (exec_id) scope = state_execution_by_id(pi, exec_id);
             if (ai_id && !tree_find_activity_instance(pi, ai_id, &scope, &scope_node)) scope = NULL;
             task *t = task_id ? state_task_by_id(pi, task_id) : NULL;
-            if (task_id && !t)
+            if (task_id && !t) {
                 error_set(err, ERR_NOT_FOUND, "Cannot find task with id %s: task is null", task_id);
-            else if (t && local)
-                result = state_var_map_json(&t->vars);
-            else if (!scope && !t)
+            } else if (t && local) {
+                state_write_var_map(&out, &t->vars);
+                ok = true;
+            } else if (!scope && !t) {
                 error_set(err, ERR_NOT_FOUND, "execution %s doesn't exist: execution is null",
                           exec_id ? exec_id : ai_id ? ai_id : pi->id);
-            else
-                result = state_variables_json(pi, t ? t->exec : scope, local);
+            } else {
+                state_write_variables(&out, pi, t ? t->exec : scope, local);
+                ok = true;
+            }
         }
     }
     state_free(pi);
-    if (!result) return NULL;
-    cJSON *out = cJSON_CreateObject();
-    cJSON_AddItemToObject(out, "result", result);
-    return out;
+    if (!ok) {
+        jw_free(&out);
+        return NULL;
+    }
+    jw_object_end(&out);
+    return jw_take(&out);
 }
 
 /* --- dispatch --- */
@@ -580,7 +615,7 @@ static const struct {
     {"delete", cmd_delete},
 };
 
-cJSON *commands_run(const model *m, const cJSON *cmd, error *err) {
+char *commands_run(const model *m, const cJSON *cmd, error *err) {
     if (!cJSON_IsObject(cmd)) {
         error_set(err, ERR_INVALID_REQUEST, "The command must be a JSON object");
         return NULL;
@@ -605,7 +640,7 @@ cJSON *commands_run(const model *m, const cJSON *cmd, error *err) {
         run_free(&r);
         return NULL;
     }
-    r.ctx.history = cJSON_CreateArray();
+    jw_array_begin(&r.ctx.history);
     bool ok = is_start ? cmd_start(&r, m) : fn(&r);
     if (ok) return run_result(&r);
     run_free(&r);
@@ -615,7 +650,7 @@ cJSON *commands_run(const model *m, const cJSON *cmd, error *err) {
         strcmp(err->type, ERR_NOT_VALID) != 0) {
         error failure = *err;
         *err = (error){0};
-        cJSON *out = record_job_failure(m, cmd, &failure, err);
+        char *out = record_job_failure(m, cmd, &failure, err);
         error_clear(&failure);
         return out;
     }

@@ -8,7 +8,8 @@
 #include "error.h"
 #include "model.h"
 
-/* Returns the result document (caller owns), or NULL with err set; on error nothing changed. */
-cJSON *commands_run(const model *m, const cJSON *cmd, error *err);
+/* Returns the result document's text (caller frees), or NULL with err set; on error nothing
+ * changed. */
+char *commands_run(const model *m, const cJSON *cmd, error *err);
 
 #endif

@@ -2,8 +2,9 @@
  * detour.c — the ABI (detour.h): buffers, compiled-model handles, and turning every outcome into
  * one JSON document, errors included.
  *
- * Handles index a fixed table of compiled models; a released slot is reused. Input is parsed
- * with an explicit length, so buffers need no terminator and bytes past `len` are never read.
+ * Handles index a fixed table of compiled models; a released slot is reused. Input is read with
+ * an explicit length (json_reader.h), so buffers need no terminator and bytes past `len` are
+ * never read; documents nesting deeper than JSON_READ_MAX_DEPTH are refused.
  */
 #include "detour.h"
 
@@ -13,11 +14,11 @@
 #include "cJSON.h"
 #include "commands.h"
 #include "error.h"
+#include "json_reader.h"
+#include "json_writer.h"
 #include "model.h"
 
 #define MAX_MODELS 4096
-/* cJSON recurses per nesting level; hostile input must not exhaust the stack. */
-#define MAX_INPUT_NESTING 512
 
 static model *models[MAX_MODELS];
 
@@ -32,50 +33,36 @@ static char *print(cJSON *doc) {
 }
 
 static char *error_document(error *err) {
-    cJSON *doc = cJSON_CreateObject();
-    cJSON *e = cJSON_AddObjectToObject(doc, "error");
-    cJSON_AddStringToObject(e, "type", err->type ? err->type : ERR_ENGINE);
-    cJSON_AddStringToObject(e, "message", err->message ? err->message : "");
+    json_writer w = {0};
+    jw_object_begin(&w);
+    jw_key(&w, "error");
+    jw_object_begin(&w);
+    jw_key_string(&w, "type", err->type ? err->type : ERR_ENGINE);
+    jw_key_string(&w, "message", err->message ? err->message : "");
+    jw_object_end(&w);
+    jw_object_end(&w);
     error_clear(err);
-    return print(doc);
+    return jw_take(&w);
 }
 
-/* Rejects nesting deeper than MAX_INPUT_NESTING before cJSON's recursive parser sees it. */
-static bool nesting_ok(const char *json, size_t len) {
-    int depth = 0;
-    bool in_string = false;
-    for (size_t i = 0; i < len; i++) {
-        char c = json[i];
-        if (in_string) {
-            if (c == '\\') i++;
-            else if (c == '"') in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '{' || c == '[') {
-            if (++depth > MAX_INPUT_NESTING) return false;
-        } else if (c == '}' || c == ']') {
-            depth--;
-        }
+/* Reads a document into doc; false with err set when it is not JSON. */
+static bool parse(json_doc *doc, const char *json, size_t len, error *err) {
+    if (!json) *doc = (json_doc){0};
+    switch (json ? json_read(doc, json, len) : JSON_READ_TOO_DEEP) {
+    case JSON_READ_OK: return true;
+    case JSON_READ_TOO_DEEP:
+        return error_set(err, ERR_INVALID_REQUEST, "The document is not valid JSON or nests too deeply");
+    case JSON_READ_INVALID: break;
     }
-    return true;
-}
-
-static cJSON *parse(const char *json, size_t len, error *err) {
-    if (!json || !nesting_ok(json, len)) {
-        error_set(err, ERR_INVALID_REQUEST, "The document is not valid JSON or nests too deeply");
-        return NULL;
-    }
-    cJSON *doc = cJSON_ParseWithLength(json, len);
-    if (!doc) error_set(err, ERR_INVALID_REQUEST, "The document is not valid JSON");
-    return doc;
+    return error_set(err, ERR_INVALID_REQUEST, "The document is not valid JSON");
 }
 
 char *detour_compile(const char *model_json, size_t len) {
     error err = {0};
-    cJSON *doc = parse(model_json, len, &err);
-    if (!doc) return error_document(&err);
-    model *m = model_compile(doc, &err);
-    cJSON_Delete(doc);
+    json_doc doc;
+    if (!parse(&doc, model_json, len, &err)) return error_document(&err);
+    model *m = model_compile(doc.root, &err);
+    json_doc_free(&doc);
     if (!m) return error_document(&err);
     int32_t slot = -1;
     for (int32_t i = 0; i < MAX_MODELS && slot < 0; i++)
@@ -98,12 +85,12 @@ char *detour_execute(int32_t handle, const char *command_json, size_t len) {
         error_set(&err, ERR_ENGINE, "Unknown model handle %d", (int)handle);
         return error_document(&err);
     }
-    cJSON *cmd = parse(command_json, len, &err);
-    if (!cmd) return error_document(&err);
-    cJSON *result = commands_run(models[handle - 1], cmd, &err);
-    cJSON_Delete(cmd);
+    json_doc cmd;
+    if (!parse(&cmd, command_json, len, &err)) return error_document(&err);
+    char *result = commands_run(models[handle - 1], cmd.root, &err);
+    json_doc_free(&cmd);
     if (!result) return error_document(&err);
-    return print(result);
+    return result;
 }
 
 int32_t detour_release(int32_t handle) {

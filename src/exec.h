@@ -15,6 +15,7 @@
 #include "cJSON.h"
 #include "error.h"
 #include "ids.h"
+#include "json_writer.h"
 #include "model.h"
 #include "state.h"
 
@@ -22,7 +23,8 @@ typedef struct exec_ctx {
     instance *pi;
     int64_t now;
     id_gen ids;
-    cJSON *history;            /* array of history events, in order */
+    json_writer history;       /* the history events so far: "[" then the events, in order (owns its
+                                * buffer: an exec_ctx is never copied) */
     error *err;
     bool skip_custom_listeners;
     bool skip_io_mappings;

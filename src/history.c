@@ -1,125 +1,121 @@
 /*
- * history.c — building history events (see history.h). Dates are the command's `now`.
+ * history.c — writing history events (see history.h). Dates are the command's `now`, as epoch ms.
  */
 #include "history.h"
 
 #include <string.h>
 
-#include "json_int.h"
-
-static cJSON *event(exec_ctx *ctx, const char *type) {
-    cJSON *e = cJSON_CreateObject();
-    cJSON_AddStringToObject(e, "type", type);
-    cJSON_AddItemToArray(ctx->history, e);
-    return e;
+/* Opens the next event; the caller writes its fields and closes it with jw_object_end. */
+static json_writer *event(exec_ctx *ctx, const char *type) {
+    json_writer *w = &ctx->history;
+    jw_object_begin(w);
+    jw_key_string(w, "type", type);
+    return w;
 }
-
-static void add_str(cJSON *o, const char *key, const char *s) {
-    if (s)
-        cJSON_AddStringToObject(o, key, s);
-    else
-        cJSON_AddNullToObject(o, key);
-}
-
-static void add_time(cJSON *o, const char *key, int64_t ms) { json_add_int(o, key, ms); }
 
 void history_process_start(exec_ctx *ctx, const char *start_activity_id) {
     const instance *pi = ctx->pi;
     const model *m = pi->model;
-    cJSON *e = event(ctx, "processInstanceStart");
-    add_str(e, "processInstanceId", pi->id);
-    add_str(e, "businessKey", pi->business_key);
-    add_str(e, "processDefinitionId", m->definition_id);
-    add_str(e, "processDefinitionKey", m->definition_key);
-    add_str(e, "processDefinitionName", m->definition_name);
-    json_add_int(e, "processDefinitionVersion", m->version);
-    add_time(e, "startTime", pi->start_time);
-    add_str(e, "startActivityId", start_activity_id);
-    add_str(e, "tenantId", pi->tenant_id);
-    add_str(e, "restartedProcessInstanceId", pi->restarted_from);
+    json_writer *w = event(ctx, "processInstanceStart");
+    jw_key_string(w, "processInstanceId", pi->id);
+    jw_key_string(w, "businessKey", pi->business_key);
+    jw_key_string(w, "processDefinitionId", m->definition_id);
+    jw_key_string(w, "processDefinitionKey", m->definition_key);
+    jw_key_string(w, "processDefinitionName", m->definition_name);
+    jw_key_int(w, "processDefinitionVersion", m->version);
+    jw_key_int(w, "startTime", pi->start_time);
+    jw_key_string(w, "startActivityId", start_activity_id);
+    jw_key_string(w, "tenantId", pi->tenant_id);
+    jw_key_string(w, "restartedProcessInstanceId", pi->restarted_from);
+    jw_object_end(w);
 }
 
 void history_process_end(exec_ctx *ctx, const char *end_activity_id) {
     const instance *pi = ctx->pi;
-    cJSON *e = event(ctx, "processInstanceEnd");
-    add_str(e, "processInstanceId", pi->id);
-    add_time(e, "endTime", pi->end_time);
-    add_str(e, "state", pi->end_state);
-    add_str(e, "deleteReason", pi->delete_reason);
-    add_str(e, "endActivityId", end_activity_id);
+    json_writer *w = event(ctx, "processInstanceEnd");
+    jw_key_string(w, "processInstanceId", pi->id);
+    jw_key_int(w, "endTime", pi->end_time);
+    jw_key_string(w, "state", pi->end_state);
+    jw_key_string(w, "deleteReason", pi->delete_reason);
+    jw_key_string(w, "endActivityId", end_activity_id);
+    jw_object_end(w);
 }
 
 void history_activity_start(exec_ctx *ctx, const char *ai_id, const char *parent_ai_id,
                             const model_element *activity, const execution *exec) {
-    cJSON *e = event(ctx, "activityInstanceStart");
-    add_str(e, "id", ai_id);
-    add_str(e, "parentActivityInstanceId", parent_ai_id);
-    add_str(e, "activityId", activity->id);
-    add_str(e, "activityName", activity->name);
-    add_str(e, "activityType", activity->activity_type);
-    add_str(e, "executionId", exec->id);
-    add_str(e, "processInstanceId", ctx->pi->id);
-    add_time(e, "startTime", ctx->now);
+    json_writer *w = event(ctx, "activityInstanceStart");
+    jw_key_string(w, "id", ai_id);
+    jw_key_string(w, "parentActivityInstanceId", parent_ai_id);
+    jw_key_string(w, "activityId", activity->id);
+    jw_key_string(w, "activityName", activity->name);
+    jw_key_string(w, "activityType", activity->activity_type);
+    jw_key_string(w, "executionId", exec->id);
+    jw_key_string(w, "processInstanceId", ctx->pi->id);
+    jw_key_int(w, "startTime", ctx->now);
+    jw_object_end(w);
 }
 
 void history_activity_end(exec_ctx *ctx, const char *ai_id, const model_element *activity, bool canceled,
                           bool complete_scope, const task *t) {
-    cJSON *e = event(ctx, "activityInstanceEnd");
-    add_str(e, "id", ai_id);
-    add_str(e, "activityId", activity->id);
-    add_time(e, "endTime", ctx->now);
-    cJSON_AddBoolToObject(e, "canceled", canceled);
-    cJSON_AddBoolToObject(e, "completeScope", complete_scope);
-    add_str(e, "taskId", t ? t->id : NULL);
-    add_str(e, "assignee", t ? t->assignee : NULL);
+    json_writer *w = event(ctx, "activityInstanceEnd");
+    jw_key_string(w, "id", ai_id);
+    jw_key_string(w, "activityId", activity->id);
+    jw_key_int(w, "endTime", ctx->now);
+    jw_key_bool(w, "canceled", canceled);
+    jw_key_bool(w, "completeScope", complete_scope);
+    jw_key_string(w, "taskId", t ? t->id : NULL);
+    jw_key_string(w, "assignee", t ? t->assignee : NULL);
+    jw_object_end(w);
 }
 
 void history_variable(exec_ctx *ctx, const char *kind, const variable *v, const execution *owner,
                       const task *t) {
-    cJSON *e = event(ctx, kind);
-    add_str(e, "variableInstanceId", v->id);
-    add_str(e, "name", v->name);
+    json_writer *w = event(ctx, kind);
+    jw_key_string(w, "variableInstanceId", v->id);
+    jw_key_string(w, "name", v->name);
     /* the typed value's own "type" would clash with the event type: it is "valueType" here */
-    cJSON *typed = value_to_json(&v->val);
-    cJSON *item;
-    cJSON_ArrayForEach(item, typed) {
-        const char *key = strcmp(item->string, "type") == 0 ? "valueType" : item->string;
-        cJSON_AddItemToObject(e, key, cJSON_Duplicate(item, 1));
-    }
-    cJSON_Delete(typed);
-    add_str(e, "processInstanceId", ctx->pi->id);
-    add_str(e, "executionId", owner ? owner->id : NULL);
+    jw_key_string(w, "valueType", value_type_name(v->val.type));
+    jw_key(w, "value");
+    value_write_bare(w, &v->val);
+    jw_key(w, "valueInfo");
+    jw_object_begin(w);
+    jw_object_end(w);
+    jw_key_string(w, "processInstanceId", ctx->pi->id);
+    jw_key_string(w, "executionId", owner ? owner->id : NULL);
     const char *ai = NULL;
     if (owner) ai = owner->is_scope ? owner->scope_instance_id : owner->activity_instance_id;
     if (t) ai = t->activity_instance_id;
-    add_str(e, "activityInstanceId", ai);
-    add_str(e, "taskId", t ? t->id : NULL);
-    add_time(e, "time", ctx->now);
-    cJSON_AddBoolToObject(e, "initial", ctx->initial_variables && strcmp(kind, "variableCreate") == 0);
+    jw_key_string(w, "activityInstanceId", ai);
+    jw_key_string(w, "taskId", t ? t->id : NULL);
+    jw_key_int(w, "time", ctx->now);
+    jw_key_bool(w, "initial", ctx->initial_variables && strcmp(kind, "variableCreate") == 0);
+    jw_object_end(w);
 }
 
 void history_task(exec_ctx *ctx, const char *kind, const task *t, const char *delete_reason) {
-    cJSON *e = event(ctx, kind);
-    add_str(e, "taskId", t->id);
-    add_str(e, "name", t->name);
-    add_str(e, "taskDefinitionKey", t->task_definition_key);
-    add_str(e, "activityInstanceId", t->activity_instance_id);
-    add_str(e, "executionId", t->exec ? t->exec->id : NULL);
-    add_str(e, "processInstanceId", ctx->pi->id);
-    add_str(e, "assignee", t->assignee);
-    json_add_int(e, "priority", t->priority);
-    add_time(e, "time", ctx->now);
-    add_str(e, "deleteReason", delete_reason);
+    json_writer *w = event(ctx, kind);
+    jw_key_string(w, "taskId", t->id);
+    jw_key_string(w, "name", t->name);
+    jw_key_string(w, "taskDefinitionKey", t->task_definition_key);
+    jw_key_string(w, "activityInstanceId", t->activity_instance_id);
+    jw_key_string(w, "executionId", t->exec ? t->exec->id : NULL);
+    jw_key_string(w, "processInstanceId", ctx->pi->id);
+    jw_key_string(w, "assignee", t->assignee);
+    jw_key_int(w, "priority", t->priority);
+    jw_key_int(w, "time", ctx->now);
+    jw_key_string(w, "deleteReason", delete_reason);
+    jw_object_end(w);
 }
 
 void history_incident(exec_ctx *ctx, const char *kind, const incident *i) {
-    cJSON *e = event(ctx, kind);
-    add_str(e, "incidentId", i->id);
-    add_str(e, "incidentType", i->kind == INCIDENT_FAILED_JOB ? "failedJob" : "failedExternalTask");
-    add_str(e, "activityId", i->activity_id);
-    add_str(e, "executionId", i->exec ? i->exec->id : NULL);
-    add_str(e, "processInstanceId", ctx->pi->id);
-    add_str(e, "configuration", i->configuration);
-    add_str(e, "incidentMessage", i->message);
-    add_time(e, "time", ctx->now);
+    json_writer *w = event(ctx, kind);
+    jw_key_string(w, "incidentId", i->id);
+    jw_key_string(w, "incidentType", i->kind == INCIDENT_FAILED_JOB ? "failedJob" : "failedExternalTask");
+    jw_key_string(w, "activityId", i->activity_id);
+    jw_key_string(w, "executionId", i->exec ? i->exec->id : NULL);
+    jw_key_string(w, "processInstanceId", ctx->pi->id);
+    jw_key_string(w, "configuration", i->configuration);
+    jw_key_string(w, "incidentMessage", i->message);
+    jw_key_int(w, "time", ctx->now);
+    jw_object_end(w);
 }

@@ -1,8 +1,9 @@
 /*
  * history.h — the history events a command records, in the order things happen.
  *
- * Events are plain JSON objects appended to ctx->history; the host turns them into Camunda's
- * historic process / activity / variable / task / incident rows. Field lists: docs/core-abi.md.
+ * Events are JSON objects written in turn into ctx->history (the text of the result's "history"
+ * array, which the command layer opens and closes); the host turns them into Camunda's historic
+ * process / activity / variable / task / incident rows. Field lists: docs/core-abi.md.
  */
 #ifndef DETOUR_HISTORY_H
 #define DETOUR_HISTORY_H

@@ -70,7 +70,10 @@ bool invoke_delegate(exec_ctx *ctx, execution *exec, const model_element *el, co
         cJSON_AddStringToObject(req, "businessKey", ctx->pi->business_key);
     else
         cJSON_AddNullToObject(req, "businessKey");
-    cJSON_AddItemToObject(req, "variables", state_variables_json(ctx->pi, exec, false));
+    json_writer vars = {0};
+    state_write_variables(&vars, ctx->pi, exec, false);
+    cJSON_AddRawToObject(req, "variables", vars.buf); /* spliced as written: integers stay exact */
+    jw_free(&vars);
     char *text = cJSON_PrintUnformatted(req);
     cJSON_Delete(req);
     char *reply_text = text ? host_invoke(text, strlen(text)) : NULL;

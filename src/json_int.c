@@ -16,5 +16,3 @@ cJSON *json_int(int64_t v) {
     if (v < 0) *--p = '-';
     return cJSON_CreateRaw(p);
 }
-
-void json_add_int(cJSON *object, const char *key, int64_t v) { cJSON_AddItemToObject(object, key, json_int(v)); }

@@ -1,10 +1,11 @@
 /*
- * json_int.h — writing integers into cJSON documents exactly and cheaply.
+ * json_int.h — integers as exact raw digits inside cJSON trees the core builds (the plain JSON
+ * form of values, value_to_plain_json, which expressions and IO mappings print).
  *
- * cJSON stores numbers as doubles and prints each with sprintf("%1.15g") and a scanf round trip,
- * which dominated the cost of writing state and history documents full of timestamps. Integers
- * written here become raw JSON text (plain decimal digits): printed as they are, read back by any
- * JSON parser as numbers, and exact beyond 2^53.
+ * cJSON stores numbers as doubles and prints them with sprintf("%1.15g"), which loses the last
+ * digit of 16-digit integers. An integer made here is raw JSON text (plain decimal digits):
+ * printed as it is, read back by any JSON parser as a number, exact beyond 2^53. The documents
+ * the core returns do not use cJSON for writing at all (json_writer.h).
  */
 #ifndef DETOUR_JSON_INT_H
 #define DETOUR_JSON_INT_H
@@ -15,7 +16,5 @@
 
 /* A number item holding `v`; the caller owns it. */
 cJSON *json_int(int64_t v);
-/* Adds `key: v` to an object. */
-void json_add_int(cJSON *object, const char *key, int64_t v);
 
 #endif

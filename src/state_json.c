@@ -3,14 +3,16 @@
  * the query index the host keeps beside it, and the visible-variables view.
  *
  * Invariants:
- *  - state_from_json(state_to_json(x)) == x, and the writer's output depends on nothing but the
- *    structs (executions in pre-order, everything else in array order).
+ *  - Reading what state_write wrote gives back x, and the writer's output depends on nothing but
+ *    the structs (executions in pre-order, everything else in array order). Writing goes
+ *    straight into a json_writer; no cJSON tree is built for any document written here.
  *  - Executions are stored flat, each after its parent, so a reader resolves every parentId
  *    against executions already built: a cycle cannot be written down, and reading is a loop.
  *  - The reader builds the instance as it goes (state_execution_new attaches each execution), so
  *    on any error a single state_free releases everything built so far.
- *  - Integers beyond ±2^53 cannot travel as JSON numbers (cJSON holds doubles): such int64 fields
- *    and Long variable values are written as decimal strings, and read back from either form.
+ *  - Integers are written as exact digits, but beyond ±2^53 they cannot travel as JSON numbers
+ *    (the reader, like JavaScript, holds numbers as doubles): such int64 fields and Long variable
+ *    values are written as decimal strings, and read back from either form.
  *    Dates, of the instance and of Date variables alike, are epoch milliseconds.
  */
 #include "state_json.h"
@@ -29,6 +31,7 @@ static bool same_str(const char *a, const char *b) { return a && b && strcmp(a, 
 
 #define STATE_JSON_FORMAT 1
 #define SAFE_INT_MAX 9007199254740992.0 /* 2^53: the largest double below which every integer is exact */
+#define SAFE_INT INT64_C(9007199254740992)
 
 /* ======================================================================================= */
 /* Names of enum values in the document                                                    */
@@ -112,67 +115,59 @@ static bool id_map_put(id_map *m, const char *key, void *val) {
 /* Writing                                                                                 */
 /* ======================================================================================= */
 
-static void add_str(cJSON *o, const char *key, const char *s) {
-    cJSON_AddItemToObject(o, key, s ? cJSON_CreateString(s) : cJSON_CreateNull());
+/* An int64 of the state document: a number when exact as a double, else its decimal digits as a
+ * string (a host's JSON parser may hold numbers as doubles). */
+static void put_i64(json_writer *w, const char *key, int64_t v) {
+    jw_key(w, key);
+    if (v >= -SAFE_INT && v <= SAFE_INT) {
+        jw_int(w, v);
+        return;
+    }
+    char digits[24];
+    snprintf(digits, sizeof digits, "%" PRId64, v);
+    jw_string(w, digits);
 }
 
-/* An int64 as JSON: a number when exact as a double, else its decimal digits as a string. */
-static cJSON *i64_json(int64_t v) {
-    if (v >= -(int64_t)SAFE_INT_MAX && v <= (int64_t)SAFE_INT_MAX) return cJSON_CreateNumber((double)v);
-    char buf[32];
-    snprintf(buf, sizeof buf, "%" PRId64, v);
-    return cJSON_CreateString(buf);
+static void put_elem(json_writer *w, const char *key, const model_element *e) { jw_key_string(w, key, e ? e->id : NULL); }
+
+static void put_exec(json_writer *w, const char *key, const execution *e) { jw_key_string(w, key, e ? e->id : NULL); }
+
+static void put_empty_object(json_writer *w, const char *key) {
+    jw_key(w, key);
+    jw_object_begin(w);
+    jw_object_end(w);
 }
 
-static void add_i64(cJSON *o, const char *key, int64_t v) { cJSON_AddItemToObject(o, key, i64_json(v)); }
-
-/* A date for the index: epoch ms, null when 0 (not set). */
-static void add_date_or_null(cJSON *o, const char *key, int64_t ms) {
-    if (ms) add_i64(o, key, ms);
-    else cJSON_AddNullToObject(o, key);
-}
-
-static void add_elem(cJSON *o, const char *key, const model_element *e) { add_str(o, key, e ? e->id : NULL); }
-
-static void add_exec(cJSON *o, const char *key, const execution *e) { add_str(o, key, e ? e->id : NULL); }
-
-/* One typed value as stored: value_to_json, except where its wire form would not come back
+/* One typed value as stored: the REST form (value_write), except where that would not come back
  * exactly: a Date is epoch ms (its text form only covers years 0000-9999), a Long beyond ±2^53
- * keeps its digits as a string (cJSON numbers are doubles), a Double NaN or infinity is Java's
- * spelling. rd_vars / value_from_json read each of these back. */
-static cJSON *typed_value_json(const value *v) {
-    /* A Date's text is replaced anyway; formatting it would only risk extreme instants. */
-    value shape = *v;
-    if (v->type == VAL_DATE) shape.i = 0;
-    cJSON *j = value_to_json(&shape);
-    if (!j) return NULL;
-    /* Replacing keeps the member's position: {type, value, valueInfo}. */
-    if (v->type == VAL_DATE || v->type == VAL_LONG)
-        cJSON_ReplaceItemInObjectCaseSensitive(j, "value", i64_json(v->i));
-    else if (v->type == VAL_DOUBLE && !isfinite(v->d))
-        cJSON_ReplaceItemInObjectCaseSensitive(
-            j, "value", cJSON_CreateString(isnan(v->d) ? "NaN" : v->d > 0 ? "Infinity" : "-Infinity"));
-    return j;
+ * keeps its digits as a string, a Double NaN or infinity is Java's spelling. rd_vars /
+ * value_from_json read each of these back. Writes the members type, value, valueInfo. */
+static void put_typed_value(json_writer *w, const value *v) {
+    jw_key_string(w, "type", value_type_name(v->type));
+    if (v->type == VAL_DATE || v->type == VAL_LONG) {
+        put_i64(w, "value", v->i);
+    } else if (v->type == VAL_DOUBLE && !isfinite(v->d)) {
+        jw_key_string(w, "value", isnan(v->d) ? "NaN" : v->d > 0 ? "Infinity" : "-Infinity");
+    } else {
+        jw_key(w, "value");
+        value_write_bare(w, v);
+    }
+    put_empty_object(w, "valueInfo");
 }
 
 /* [{"id","name","type","value","valueInfo"}] in map order. */
-static cJSON *vars_array_json(const var_map *vars) {
-    cJSON *arr = cJSON_CreateArray();
+static void put_vars(json_writer *w, const char *key, const var_map *vars) {
+    jw_key(w, key);
+    jw_array_begin(w);
     for (size_t i = 0; i < vars->n; i++) {
         const variable *v = &vars->items[i];
-        cJSON *item = cJSON_CreateObject();
-        add_str(item, "id", v->id);
-        add_str(item, "name", v->name);
-        cJSON *typed = typed_value_json(&v->val);
-        /* Move the typed value's members (type, value, valueInfo) into the item, in order. */
-        while (typed && typed->child) {
-            cJSON *member = cJSON_DetachItemViaPointer(typed, typed->child);
-            cJSON_AddItemToObject(item, member->string, member); /* copies the key, frees the old one */
-        }
-        cJSON_Delete(typed);
-        cJSON_AddItemToArray(arr, item);
+        jw_object_begin(w);
+        jw_key_string(w, "id", v->id);
+        jw_key_string(w, "name", v->name);
+        put_typed_value(w, &v->val);
+        jw_object_end(w);
     }
-    return arr;
+    jw_array_end(w);
 }
 
 /* Executions in tree pre-order (parents before children, children in order). Caller frees. */
@@ -202,126 +197,147 @@ static const execution **preorder(const instance *pi, size_t *n_out) {
     return out;
 }
 
-static cJSON *execution_json(const execution *e) {
-    cJSON *o = cJSON_CreateObject();
-    add_str(o, "id", e->id);
-    add_exec(o, "parentId", e->parent);
-    cJSON_AddBoolToObject(o, "isScope", e->is_scope);
-    cJSON_AddBoolToObject(o, "isConcurrent", e->is_concurrent);
-    cJSON_AddBoolToObject(o, "isActive", e->is_active);
-    add_elem(o, "scopeActivityId", e->scope_element);
-    add_str(o, "scopeInstanceId", e->scope_instance_id);
-    add_elem(o, "activityId", e->activity);
-    add_str(o, "activityInstanceId", e->activity_instance_id);
-    add_str(o, "transition", (size_t)e->transition < COUNT_OF(transition_names) ? transition_names[e->transition] : NULL);
-    cJSON_AddItemToObject(o, "variables", vars_array_json(&e->vars));
-    return o;
+static void put_execution(json_writer *w, const execution *e) {
+    jw_object_begin(w);
+    jw_key_string(w, "id", e->id);
+    put_exec(w, "parentId", e->parent);
+    jw_key_bool(w, "isScope", e->is_scope);
+    jw_key_bool(w, "isConcurrent", e->is_concurrent);
+    jw_key_bool(w, "isActive", e->is_active);
+    put_elem(w, "scopeActivityId", e->scope_element);
+    jw_key_string(w, "scopeInstanceId", e->scope_instance_id);
+    put_elem(w, "activityId", e->activity);
+    jw_key_string(w, "activityInstanceId", e->activity_instance_id);
+    jw_key_string(w, "transition",
+                  (size_t)e->transition < COUNT_OF(transition_names) ? transition_names[e->transition] : NULL);
+    put_vars(w, "variables", &e->vars);
+    jw_object_end(w);
 }
 
-static cJSON *task_json(const task *t) {
-    cJSON *o = cJSON_CreateObject();
-    add_str(o, "id", t->id);
-    add_str(o, "name", t->name);
-    add_str(o, "taskDefinitionKey", t->task_definition_key);
-    add_exec(o, "executionId", t->exec);
-    add_str(o, "activityInstanceId", t->activity_instance_id);
-    add_str(o, "assignee", t->assignee);
-    cJSON_AddNumberToObject(o, "priority", t->priority);
-    add_i64(o, "created", t->created);
-    cJSON_AddItemToObject(o, "variables", vars_array_json(&t->vars));
-    return o;
+static void put_task(json_writer *w, const task *t) {
+    jw_object_begin(w);
+    jw_key_string(w, "id", t->id);
+    jw_key_string(w, "name", t->name);
+    jw_key_string(w, "taskDefinitionKey", t->task_definition_key);
+    put_exec(w, "executionId", t->exec);
+    jw_key_string(w, "activityInstanceId", t->activity_instance_id);
+    jw_key_string(w, "assignee", t->assignee);
+    jw_key_int(w, "priority", t->priority);
+    put_i64(w, "created", t->created);
+    put_vars(w, "variables", &t->vars);
+    jw_object_end(w);
 }
 
-static cJSON *external_task_json(const external_task *t) {
-    cJSON *o = cJSON_CreateObject();
-    add_str(o, "id", t->id);
-    add_str(o, "topicName", t->topic);
-    add_str(o, "activityId", t->activity_id);
-    add_str(o, "activityInstanceId", t->activity_instance_id);
-    add_exec(o, "executionId", t->exec);
-    cJSON_AddNumberToObject(o, "retries", t->retries);
-    add_str(o, "errorMessage", t->error_message);
-    add_str(o, "errorDetails", t->error_details);
-    add_str(o, "workerId", t->worker_id);
-    add_i64(o, "lockExpirationTime", t->lock_expiration);
-    add_i64(o, "priority", t->priority);
-    add_i64(o, "createTime", t->created);
-    return o;
+static void put_external_task(json_writer *w, const external_task *t) {
+    jw_object_begin(w);
+    jw_key_string(w, "id", t->id);
+    jw_key_string(w, "topicName", t->topic);
+    jw_key_string(w, "activityId", t->activity_id);
+    jw_key_string(w, "activityInstanceId", t->activity_instance_id);
+    put_exec(w, "executionId", t->exec);
+    jw_key_int(w, "retries", t->retries);
+    jw_key_string(w, "errorMessage", t->error_message);
+    jw_key_string(w, "errorDetails", t->error_details);
+    jw_key_string(w, "workerId", t->worker_id);
+    put_i64(w, "lockExpirationTime", t->lock_expiration);
+    put_i64(w, "priority", t->priority);
+    put_i64(w, "createTime", t->created);
+    jw_object_end(w);
 }
 
-static cJSON *job_json(const job *j) {
-    cJSON *o = cJSON_CreateObject();
-    add_str(o, "id", j->id);
-    add_str(o, "kind", (size_t)j->kind < COUNT_OF(job_kind_names) ? job_kind_names[j->kind] : NULL);
-    add_elem(o, "activityId", j->activity);
-    add_exec(o, "executionId", j->exec);
-    add_i64(o, "dueDate", j->due);
-    cJSON_AddNumberToObject(o, "retries", j->retries);
-    add_str(o, "exceptionMessage", j->exception_message);
-    add_str(o, "exceptionDetails", j->exception_details);
-    add_str(o, "repeat", j->repeat);
-    cJSON_AddNumberToObject(o, "repeatRemaining", j->repeat_remaining);
-    cJSON_AddBoolToObject(o, "suspended", j->suspended);
-    add_i64(o, "createTime", j->created);
-    return o;
+static void put_job(json_writer *w, const job *j) {
+    jw_object_begin(w);
+    jw_key_string(w, "id", j->id);
+    jw_key_string(w, "kind", (size_t)j->kind < COUNT_OF(job_kind_names) ? job_kind_names[j->kind] : NULL);
+    put_elem(w, "activityId", j->activity);
+    put_exec(w, "executionId", j->exec);
+    put_i64(w, "dueDate", j->due);
+    jw_key_int(w, "retries", j->retries);
+    jw_key_string(w, "exceptionMessage", j->exception_message);
+    jw_key_string(w, "exceptionDetails", j->exception_details);
+    jw_key_string(w, "repeat", j->repeat);
+    jw_key_int(w, "repeatRemaining", j->repeat_remaining);
+    jw_key_bool(w, "suspended", j->suspended);
+    put_i64(w, "createTime", j->created);
+    jw_object_end(w);
 }
 
-static cJSON *subscription_json(const subscription *s) {
-    cJSON *o = cJSON_CreateObject();
-    add_str(o, "id", s->id);
-    add_str(o, "eventName", s->event_name);
-    add_elem(o, "activityId", s->activity);
-    add_exec(o, "executionId", s->exec);
-    add_i64(o, "createTime", s->created);
-    return o;
+static void put_subscription(json_writer *w, const subscription *s) {
+    jw_object_begin(w);
+    jw_key_string(w, "id", s->id);
+    jw_key_string(w, "eventName", s->event_name);
+    put_elem(w, "activityId", s->activity);
+    put_exec(w, "executionId", s->exec);
+    put_i64(w, "createTime", s->created);
+    jw_object_end(w);
 }
 
-static cJSON *incident_json(const incident *i) {
-    cJSON *o = cJSON_CreateObject();
-    add_str(o, "id", i->id);
-    add_str(o, "incidentType", (size_t)i->kind < COUNT_OF(incident_kind_names) ? incident_kind_names[i->kind] : NULL);
-    add_str(o, "activityId", i->activity_id);
-    add_exec(o, "executionId", i->exec);
-    add_str(o, "configuration", i->configuration);
-    add_str(o, "incidentMessage", i->message);
-    add_i64(o, "incidentTimestamp", i->timestamp);
-    return o;
+static void put_incident(json_writer *w, const incident *i) {
+    jw_object_begin(w);
+    jw_key_string(w, "id", i->id);
+    jw_key_string(w, "incidentType",
+                  (size_t)i->kind < COUNT_OF(incident_kind_names) ? incident_kind_names[i->kind] : NULL);
+    jw_key_string(w, "activityId", i->activity_id);
+    put_exec(w, "executionId", i->exec);
+    jw_key_string(w, "configuration", i->configuration);
+    jw_key_string(w, "incidentMessage", i->message);
+    put_i64(w, "incidentTimestamp", i->timestamp);
+    jw_object_end(w);
 }
 
-cJSON *state_to_json(const instance *pi) {
-    cJSON *doc = cJSON_CreateObject();
-    cJSON_AddNumberToObject(doc, "formatVersion", STATE_JSON_FORMAT);
-    add_str(doc, "id", pi->id);
-    add_str(doc, "processDefinitionId", pi->model ? pi->model->definition_id : NULL);
-    add_str(doc, "businessKey", pi->business_key);
-    add_str(doc, "tenantId", pi->tenant_id);
-    add_str(doc, "startActivityId", pi->start_activity_id);
-    add_str(doc, "restartedProcessInstanceId", pi->restarted_from);
-    add_i64(doc, "startTime", pi->start_time);
-    add_i64(doc, "endTime", pi->end_time);
-    cJSON_AddBoolToObject(doc, "suspended", pi->suspended);
-    cJSON_AddBoolToObject(doc, "ended", pi->ended);
-    add_str(doc, "endState", pi->end_state);
-    add_str(doc, "deleteReason", pi->delete_reason);
+void state_write(json_writer *w, const instance *pi) {
+    jw_object_begin(w);
+    jw_key_int(w, "formatVersion", STATE_JSON_FORMAT);
+    jw_key_string(w, "id", pi->id);
+    jw_key_string(w, "processDefinitionId", pi->model ? pi->model->definition_id : NULL);
+    jw_key_string(w, "businessKey", pi->business_key);
+    jw_key_string(w, "tenantId", pi->tenant_id);
+    jw_key_string(w, "startActivityId", pi->start_activity_id);
+    jw_key_string(w, "restartedProcessInstanceId", pi->restarted_from);
+    put_i64(w, "startTime", pi->start_time);
+    put_i64(w, "endTime", pi->end_time);
+    jw_key_bool(w, "suspended", pi->suspended);
+    jw_key_bool(w, "ended", pi->ended);
+    jw_key_string(w, "endState", pi->end_state);
+    jw_key_string(w, "deleteReason", pi->delete_reason);
 
     size_t n;
     const execution **order = preorder(pi, &n);
-    cJSON *execs = cJSON_AddArrayToObject(doc, "executions");
-    for (size_t i = 0; i < n; i++) cJSON_AddItemToArray(execs, execution_json(order[i]));
+    jw_key(w, "executions");
+    jw_array_begin(w);
+    for (size_t i = 0; i < n; i++) put_execution(w, order[i]);
+    jw_array_end(w);
     free(order);
 
-    cJSON *a = cJSON_AddArrayToObject(doc, "tasks");
-    for (size_t i = 0; i < pi->tasks.n; i++) cJSON_AddItemToArray(a, task_json(pi->tasks.items[i]));
-    a = cJSON_AddArrayToObject(doc, "externalTasks");
-    for (size_t i = 0; i < pi->external_tasks.n; i++)
-        cJSON_AddItemToArray(a, external_task_json(pi->external_tasks.items[i]));
-    a = cJSON_AddArrayToObject(doc, "jobs");
-    for (size_t i = 0; i < pi->jobs.n; i++) cJSON_AddItemToArray(a, job_json(pi->jobs.items[i]));
-    a = cJSON_AddArrayToObject(doc, "subscriptions");
-    for (size_t i = 0; i < pi->subscriptions.n; i++)
-        cJSON_AddItemToArray(a, subscription_json(pi->subscriptions.items[i]));
-    a = cJSON_AddArrayToObject(doc, "incidents");
-    for (size_t i = 0; i < pi->incidents.n; i++) cJSON_AddItemToArray(a, incident_json(pi->incidents.items[i]));
+    jw_key(w, "tasks");
+    jw_array_begin(w);
+    for (size_t i = 0; i < pi->tasks.n; i++) put_task(w, pi->tasks.items[i]);
+    jw_array_end(w);
+    jw_key(w, "externalTasks");
+    jw_array_begin(w);
+    for (size_t i = 0; i < pi->external_tasks.n; i++) put_external_task(w, pi->external_tasks.items[i]);
+    jw_array_end(w);
+    jw_key(w, "jobs");
+    jw_array_begin(w);
+    for (size_t i = 0; i < pi->jobs.n; i++) put_job(w, pi->jobs.items[i]);
+    jw_array_end(w);
+    jw_key(w, "subscriptions");
+    jw_array_begin(w);
+    for (size_t i = 0; i < pi->subscriptions.n; i++) put_subscription(w, pi->subscriptions.items[i]);
+    jw_array_end(w);
+    jw_key(w, "incidents");
+    jw_array_begin(w);
+    for (size_t i = 0; i < pi->incidents.n; i++) put_incident(w, pi->incidents.items[i]);
+    jw_array_end(w);
+    jw_object_end(w);
+}
+
+cJSON *state_to_json(const instance *pi) {
+    json_writer w = {0};
+    state_write(&w, pi);
+    cJSON *doc = cJSON_ParseWithLength(w.buf, w.len);
+    jw_free(&w);
+    if (!doc) abort(); /* the writer only writes valid JSON; NULL here is out of memory */
     return doc;
 }
 
@@ -329,11 +345,18 @@ cJSON *state_to_json(const instance *pi) {
 /* Reading                                                                                 */
 /* ======================================================================================= */
 
+/* One step of the path to where the reader is: an array and the index in it. */
+typedef struct path_step {
+    const char *array;
+    size_t index;
+} path_step;
+
 /* Reader context: where we are (for messages) and the id maps built so far. */
 typedef struct reader {
     const model *m;
     error *err;
-    char where[96];      /* e.g. "executions[3]"; empty at the top level */
+    path_step path[2];   /* e.g. executions[3].variables[1]: formatted only for a message */
+    int depth;           /* steps of path in use; 0 at the top level */
     id_map executions;   /* id → execution * */
     id_map variable_ids; /* variable instance ids seen anywhere (values unused) */
 } reader;
@@ -344,23 +367,48 @@ static bool bad(reader *r, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+/* The path as text, e.g. "executions[3].variables[1]"; "" at the top level. */
+static const char *where(const reader *r, char buf[96]) {
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < r->depth && n < 96; i++) {
+        int k = snprintf(buf + n, 96 - n, "%s%s[%zu]", i ? "." : "", r->path[i].array, r->path[i].index);
+        if (k < 0) break;
+        n += (size_t)k;
+    }
+    return buf;
+}
+
 static bool bad(reader *r, const char *key, const char *fmt, ...) {
-    char what[256];
+    char what[256], at[96];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    return error_set(r->err, ERR_ENGINE, "Invalid state document: %s%s%s %s", r->where, *r->where ? "." : "",
-                     key, what);
+    where(r, at);
+    return error_set(r->err, ERR_ENGINE, "Invalid state document: %s%s%s %s", at, *at ? "." : "", key, what);
 }
 
+/* Entering item `index` of a top-level array. */
 static void set_where(reader *r, const char *array, size_t index) {
-    snprintf(r->where, sizeof r->where, "%s[%zu]", array, index);
+    r->path[0] = (path_step){array, index};
+    r->depth = 1;
 }
 
-/* The member `key`, or NULL when absent or JSON null. */
+/* Whether member m is named `key`. Inline rather than strcmp: most names differ from the key in
+ * their first character, and the lookups below compare many. */
+static bool is_name(const cJSON *m, const char *key) {
+    const char *s = m->string;
+    if (!s) return false;
+    while (*s && *s == *key) s++, key++;
+    return *s == *key;
+}
+
+/* The member `key` of object o (the first one, as cJSON finds it), or NULL when absent or null. */
 static const cJSON *member(const cJSON *o, const char *key) {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    const cJSON *v = NULL;
+    for (const cJSON *m = o ? o->child : NULL; m && !v; m = m->next)
+        if (is_name(m, key)) v = m;
     return cJSON_IsNull(v) ? NULL : v;
 }
 
@@ -495,7 +543,8 @@ static bool rd_array(reader *r, const cJSON *o, const char *key, const cJSON **o
 
 static bool rd_object_item(reader *r, const cJSON *item) {
     if (cJSON_IsObject(item)) return true;
-    return error_set(r->err, ERR_ENGINE, "Invalid state document: %s must be an object", r->where);
+    char at[96];
+    return error_set(r->err, ERR_ENGINE, "Invalid state document: %s must be an object", where(r, at));
 }
 
 /* Appends a variable without var_map_put's linear name search (names are checked by the caller). */
@@ -530,14 +579,15 @@ static bool rd_vars(reader *r, const cJSON *o, const char *key, var_map *vars) {
     const cJSON *arr;
     if (!rd_array(r, o, key, &arr)) return false;
     if (!arr) return true;
-    char outer[sizeof r->where];
-    memcpy(outer, r->where, sizeof outer);
+    int outer = r->depth; /* the variables' path step goes below the current one */
+    if (outer >= (int)(sizeof r->path / sizeof *r->path)) outer = (int)(sizeof r->path / sizeof *r->path) - 1;
     id_map names = {0};
     bool ok = true;
     size_t idx = 0;
     const cJSON *item;
     cJSON_ArrayForEach(item, arr) {
-        snprintf(r->where, sizeof r->where, "%.60s%s%s[%zu]", outer, *outer ? "." : "", key, idx++);
+        r->path[outer] = (path_step){key, idx++};
+        r->depth = outer + 1;
         const char *id, *name;
         if (!rd_object_item(r, item) || !rd_str_ref(r, item, "id", true, &id) ||
             !rd_str_ref(r, item, "name", false, &name)) {
@@ -562,7 +612,8 @@ static bool rd_vars(reader *r, const cJSON *o, const char *key, var_map *vars) {
             }
             v = value_date(ms);
         } else if (!value_from_json(item, &v, &verr)) {
-            error_set(r->err, ERR_ENGINE, "Invalid state document: %s: %s", r->where,
+            char at[96];
+            error_set(r->err, ERR_ENGINE, "Invalid state document: %s: %s", where(r, at),
                       verr.message ? verr.message : "invalid value");
             error_clear(&verr);
             ok = false;
@@ -572,7 +623,7 @@ static bool rd_vars(reader *r, const cJSON *o, const char *key, var_map *vars) {
         var_push(vars, str_dup(id), str_dup(name), v);
     }
     id_map_free(&names);
-    memcpy(r->where, outer, sizeof outer);
+    r->depth = outer;
     return ok;
 }
 
@@ -860,163 +911,181 @@ static const char *job_handler_type(job_kind k) {
 }
 
 /* Fields every artefact of the instance shares. */
-static void add_instance_refs(cJSON *o, const instance *pi) {
-    add_str(o, "processInstanceId", pi->id);
-    add_str(o, "processDefinitionId", pi->model ? pi->model->definition_id : NULL);
-    add_str(o, "processDefinitionKey", pi->model ? pi->model->definition_key : NULL);
+static void put_instance_refs(json_writer *w, const instance *pi) {
+    jw_key_string(w, "processInstanceId", pi->id);
+    jw_key_string(w, "processDefinitionId", pi->model ? pi->model->definition_id : NULL);
+    jw_key_string(w, "processDefinitionKey", pi->model ? pi->model->definition_key : NULL);
 }
 
-static cJSON *index_task(const instance *pi, const task *t) {
-    cJSON *o = cJSON_CreateObject();
-    add_str(o, "id", t->id);
-    add_str(o, "name", t->name);
-    add_str(o, "assignee", t->assignee);
-    add_i64(o, "created", t->created);
-    cJSON_AddNumberToObject(o, "priority", t->priority);
-    add_exec(o, "executionId", t->exec);
-    add_instance_refs(o, pi);
-    add_str(o, "taskDefinitionKey", t->task_definition_key);
-    add_str(o, "activityInstanceId", t->activity_instance_id);
-    add_str(o, "tenantId", pi->tenant_id);
-    cJSON_AddBoolToObject(o, "suspended", pi->suspended);
-    return o;
+/* A date for the index: epoch ms, null when 0 (not set). */
+static void put_date_or_null(json_writer *w, const char *key, int64_t ms) {
+    if (ms) put_i64(w, key, ms);
+    else jw_key_null(w, key);
 }
 
-static cJSON *index_external_task(const instance *pi, const external_task *t) {
-    cJSON *o = cJSON_CreateObject();
-    add_str(o, "id", t->id);
-    add_str(o, "topicName", t->topic);
-    add_str(o, "activityId", t->activity_id);
-    add_str(o, "activityInstanceId", t->activity_instance_id);
-    add_exec(o, "executionId", t->exec);
-    add_instance_refs(o, pi);
-    if (t->retries < 0) cJSON_AddNullToObject(o, "retries");
-    else cJSON_AddNumberToObject(o, "retries", t->retries);
-    add_str(o, "errorMessage", t->error_message);
-    add_str(o, "errorDetails", t->error_details);
-    add_str(o, "workerId", t->worker_id);
-    add_date_or_null(o, "lockExpirationTime", t->lock_expiration);
-    add_i64(o, "priority", t->priority);
-    add_i64(o, "createTime", t->created);
-    add_str(o, "businessKey", pi->business_key);
-    add_str(o, "tenantId", pi->tenant_id);
-    cJSON_AddBoolToObject(o, "suspended", pi->suspended);
-    return o;
+static void index_task(json_writer *w, const instance *pi, const task *t) {
+    jw_object_begin(w);
+    jw_key_string(w, "id", t->id);
+    jw_key_string(w, "name", t->name);
+    jw_key_string(w, "assignee", t->assignee);
+    put_i64(w, "created", t->created);
+    jw_key_int(w, "priority", t->priority);
+    put_exec(w, "executionId", t->exec);
+    put_instance_refs(w, pi);
+    jw_key_string(w, "taskDefinitionKey", t->task_definition_key);
+    jw_key_string(w, "activityInstanceId", t->activity_instance_id);
+    jw_key_string(w, "tenantId", pi->tenant_id);
+    jw_key_bool(w, "suspended", pi->suspended);
+    jw_object_end(w);
 }
 
-static cJSON *index_job(const instance *pi, const job *j) {
+static void index_external_task(json_writer *w, const instance *pi, const external_task *t) {
+    jw_object_begin(w);
+    jw_key_string(w, "id", t->id);
+    jw_key_string(w, "topicName", t->topic);
+    jw_key_string(w, "activityId", t->activity_id);
+    jw_key_string(w, "activityInstanceId", t->activity_instance_id);
+    put_exec(w, "executionId", t->exec);
+    put_instance_refs(w, pi);
+    if (t->retries < 0) jw_key_null(w, "retries");
+    else jw_key_int(w, "retries", t->retries);
+    jw_key_string(w, "errorMessage", t->error_message);
+    jw_key_string(w, "errorDetails", t->error_details);
+    jw_key_string(w, "workerId", t->worker_id);
+    put_date_or_null(w, "lockExpirationTime", t->lock_expiration);
+    put_i64(w, "priority", t->priority);
+    put_i64(w, "createTime", t->created);
+    jw_key_string(w, "businessKey", pi->business_key);
+    jw_key_string(w, "tenantId", pi->tenant_id);
+    jw_key_bool(w, "suspended", pi->suspended);
+    jw_object_end(w);
+}
+
+static void index_job(json_writer *w, const instance *pi, const job *j) {
     bool async = j->kind == JOB_ASYNC_BEFORE || j->kind == JOB_ASYNC_AFTER;
-    cJSON *o = cJSON_CreateObject();
-    add_str(o, "id", j->id);
-    add_str(o, "jobType", async ? "async-continuation" : "timer");
-    add_str(o, "handlerType", job_handler_type(j->kind));
-    add_str(o, "jobConfiguration", j->kind == JOB_ASYNC_BEFORE ? "async-before"
-                                    : j->kind == JOB_ASYNC_AFTER ? "async-after"
-                                                                 : NULL);
-    add_elem(o, "activityId", j->activity);
+    jw_object_begin(w);
+    jw_key_string(w, "id", j->id);
+    jw_key_string(w, "jobType", async ? "async-continuation" : "timer");
+    jw_key_string(w, "handlerType", job_handler_type(j->kind));
+    jw_key_string(w, "jobConfiguration", j->kind == JOB_ASYNC_BEFORE  ? "async-before"
+                                          : j->kind == JOB_ASYNC_AFTER ? "async-after"
+                                                                       : NULL);
+    put_elem(w, "activityId", j->activity);
     /* Camunda sets failedActivityId only once the job has failed. */
-    add_elem(o, "failedActivityId", j->exception_message ? j->activity : NULL);
-    add_exec(o, "executionId", j->exec);
-    add_instance_refs(o, pi);
-    add_date_or_null(o, "dueDate", j->due);
-    cJSON_AddNumberToObject(o, "retries", j->retries);
-    add_str(o, "exceptionMessage", j->exception_message);
-    add_str(o, "exceptionDetails", j->exception_details);
-    cJSON_AddBoolToObject(o, "suspended", j->suspended || pi->suspended);
-    cJSON_AddNumberToObject(o, "priority", 0);
-    add_i64(o, "createTime", j->created);
-    add_str(o, "tenantId", pi->tenant_id);
-    return o;
+    put_elem(w, "failedActivityId", j->exception_message ? j->activity : NULL);
+    put_exec(w, "executionId", j->exec);
+    put_instance_refs(w, pi);
+    put_date_or_null(w, "dueDate", j->due);
+    jw_key_int(w, "retries", j->retries);
+    jw_key_string(w, "exceptionMessage", j->exception_message);
+    jw_key_string(w, "exceptionDetails", j->exception_details);
+    jw_key_bool(w, "suspended", j->suspended || pi->suspended);
+    jw_key_int(w, "priority", 0);
+    put_i64(w, "createTime", j->created);
+    jw_key_string(w, "tenantId", pi->tenant_id);
+    jw_object_end(w);
 }
 
-static cJSON *index_subscription(const instance *pi, const subscription *s) {
-    cJSON *o = cJSON_CreateObject();
-    add_str(o, "id", s->id);
-    add_str(o, "eventType", "message");
-    add_str(o, "eventName", s->event_name);
-    add_exec(o, "executionId", s->exec);
-    add_elem(o, "activityId", s->activity);
-    add_instance_refs(o, pi);
-    add_i64(o, "createTime", s->created);
-    add_str(o, "tenantId", pi->tenant_id);
-    return o;
+static void index_subscription(json_writer *w, const instance *pi, const subscription *s) {
+    jw_object_begin(w);
+    jw_key_string(w, "id", s->id);
+    jw_key_string(w, "eventType", "message");
+    jw_key_string(w, "eventName", s->event_name);
+    put_exec(w, "executionId", s->exec);
+    put_elem(w, "activityId", s->activity);
+    put_instance_refs(w, pi);
+    put_i64(w, "createTime", s->created);
+    jw_key_string(w, "tenantId", pi->tenant_id);
+    jw_object_end(w);
 }
 
-static cJSON *index_incident(const instance *pi, const incident *i) {
-    cJSON *o = cJSON_CreateObject();
-    add_str(o, "id", i->id);
-    add_str(o, "incidentType", (size_t)i->kind < COUNT_OF(incident_kind_names) ? incident_kind_names[i->kind] : NULL);
-    add_str(o, "activityId", i->activity_id);
-    add_str(o, "failedActivityId", i->activity_id);
-    add_exec(o, "executionId", i->exec);
-    add_instance_refs(o, pi);
-    add_str(o, "configuration", i->configuration);
-    add_str(o, "incidentMessage", i->message);
-    add_i64(o, "incidentTimestamp", i->timestamp);
-    add_str(o, "causeIncidentId", i->id);     /* no nested incidents: each is its own cause */
-    add_str(o, "rootCauseIncidentId", i->id);
-    add_str(o, "tenantId", pi->tenant_id);
-    return o;
+static void index_incident(json_writer *w, const instance *pi, const incident *i) {
+    jw_object_begin(w);
+    jw_key_string(w, "id", i->id);
+    jw_key_string(w, "incidentType",
+                  (size_t)i->kind < COUNT_OF(incident_kind_names) ? incident_kind_names[i->kind] : NULL);
+    jw_key_string(w, "activityId", i->activity_id);
+    jw_key_string(w, "failedActivityId", i->activity_id);
+    put_exec(w, "executionId", i->exec);
+    put_instance_refs(w, pi);
+    jw_key_string(w, "configuration", i->configuration);
+    jw_key_string(w, "incidentMessage", i->message);
+    put_i64(w, "incidentTimestamp", i->timestamp);
+    jw_key_string(w, "causeIncidentId", i->id); /* no nested incidents: each is its own cause */
+    jw_key_string(w, "rootCauseIncidentId", i->id);
+    jw_key_string(w, "tenantId", pi->tenant_id);
+    jw_object_end(w);
 }
 
-cJSON *state_index_json(const instance *pi) {
-    cJSON *idx = cJSON_CreateObject();
-    cJSON *a = cJSON_AddArrayToObject(idx, "tasks");
-    for (size_t i = 0; i < pi->tasks.n; i++) cJSON_AddItemToArray(a, index_task(pi, pi->tasks.items[i]));
-    a = cJSON_AddArrayToObject(idx, "externalTasks");
-    for (size_t i = 0; i < pi->external_tasks.n; i++)
-        cJSON_AddItemToArray(a, index_external_task(pi, pi->external_tasks.items[i]));
-    a = cJSON_AddArrayToObject(idx, "jobs");
-    for (size_t i = 0; i < pi->jobs.n; i++) cJSON_AddItemToArray(a, index_job(pi, pi->jobs.items[i]));
-    a = cJSON_AddArrayToObject(idx, "subscriptions");
-    for (size_t i = 0; i < pi->subscriptions.n; i++)
-        cJSON_AddItemToArray(a, index_subscription(pi, pi->subscriptions.items[i]));
-    a = cJSON_AddArrayToObject(idx, "incidents");
-    for (size_t i = 0; i < pi->incidents.n; i++) cJSON_AddItemToArray(a, index_incident(pi, pi->incidents.items[i]));
+void state_write_index(json_writer *w, const instance *pi) {
+    jw_object_begin(w);
+    jw_key(w, "tasks");
+    jw_array_begin(w);
+    for (size_t i = 0; i < pi->tasks.n; i++) index_task(w, pi, pi->tasks.items[i]);
+    jw_array_end(w);
+    jw_key(w, "externalTasks");
+    jw_array_begin(w);
+    for (size_t i = 0; i < pi->external_tasks.n; i++) index_external_task(w, pi, pi->external_tasks.items[i]);
+    jw_array_end(w);
+    jw_key(w, "jobs");
+    jw_array_begin(w);
+    for (size_t i = 0; i < pi->jobs.n; i++) index_job(w, pi, pi->jobs.items[i]);
+    jw_array_end(w);
+    jw_key(w, "subscriptions");
+    jw_array_begin(w);
+    for (size_t i = 0; i < pi->subscriptions.n; i++) index_subscription(w, pi, pi->subscriptions.items[i]);
+    jw_array_end(w);
+    jw_key(w, "incidents");
+    jw_array_begin(w);
+    for (size_t i = 0; i < pi->incidents.n; i++) index_incident(w, pi, pi->incidents.items[i]);
+    jw_array_end(w);
 
     /* Camunda's activityIdIn matches active executions by their activity: tokens executing an
      * activity and tokens parked at an async continuation, not scopes waiting for their children.
      * Distinct, in order of first appearance in the pre-order walk. */
-    a = cJSON_AddArrayToObject(idx, "activityIds");
+    jw_key(w, "activityIds");
+    jw_array_begin(w);
     size_t n;
     const execution **order = preorder(pi, &n);
     id_map seen = {0};
     for (size_t i = 0; i < n; i++) {
         const execution *e = order[i];
         if (!e->is_active || !e->activity || !e->activity->id) continue;
-        if (id_map_put(&seen, e->activity->id, NULL)) cJSON_AddItemToArray(a, cJSON_CreateString(e->activity->id));
+        if (id_map_put(&seen, e->activity->id, NULL)) jw_string(w, e->activity->id);
     }
     id_map_free(&seen);
     free(order);
-    return idx;
+    jw_array_end(w);
+    jw_object_end(w);
 }
 
 /* ======================================================================================= */
 /* Visible variables                                                                         */
 /* ======================================================================================= */
 
-/* Adds the variables of `vars` whose names are not in `seen` yet (nearer scopes come first). */
-static void add_visible(cJSON *out, id_map *seen, const var_map *vars) {
+/* Writes the variables of `vars` whose names are not in `seen` yet (nearer scopes come first). */
+static void put_visible(json_writer *w, id_map *seen, const var_map *vars) {
     for (size_t i = 0; i < vars->n; i++) {
         const variable *v = &vars->items[i];
         if (!v->name || !id_map_put(seen, v->name, NULL)) continue;
-        cJSON_AddItemToObject(out, v->name, value_to_json(&v->val));
+        jw_name(w, v->name);
+        value_write(w, &v->val);
     }
 }
 
-cJSON *state_var_map_json(const var_map *vars) {
-    cJSON *out = cJSON_CreateObject();
+void state_write_var_map(json_writer *w, const var_map *vars) {
+    jw_object_begin(w);
     id_map seen = {0};
-    add_visible(out, &seen, vars);
+    put_visible(w, &seen, vars);
     id_map_free(&seen);
-    return out;
+    jw_object_end(w);
 }
 
-cJSON *state_variables_json(const instance *pi, const execution *scope, bool local) {
-    cJSON *out = cJSON_CreateObject();
+void state_write_variables(json_writer *w, const instance *pi, const execution *scope, bool local) {
+    jw_object_begin(w);
     if (!scope) scope = pi->root;
     id_map seen = {0};
-    for (const execution *e = scope; e; e = local ? NULL : e->parent) add_visible(out, &seen, &e->vars);
+    for (const execution *e = scope; e; e = local ? NULL : e->parent) put_visible(w, &seen, &e->vars);
     id_map_free(&seen);
-    return out;
+    jw_object_end(w);
 }

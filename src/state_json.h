@@ -4,7 +4,7 @@
  *
  * The document format is described field by field in docs/state-format.md. Invariants:
  *  - Round trip is exact: state_from_json(state_to_json(x)) equals x field by field, and
- *    state_to_json of equal states gives byte-identical documents (stable order: executions in
+ *    state_write of equal states gives byte-identical documents (stable order: executions in
  *    tree pre-order, children in their order, artefacts and variables in array order).
  *  - The execution tree is stored flat (`parentId`), each execution after its parent, so reading
  *    never recurses and a parent cycle cannot be expressed.
@@ -12,6 +12,7 @@
  *    (wrong types, missing fields, unknown or duplicate ids, too deep or too large) is refused
  *    with a ProcessEngineException naming the offending field; nothing leaks.
  *
+ * Writing goes into a json_writer (json_writer.h); the writers never fail.
  * Ownership: every returned cJSON / instance belongs to the caller (cJSON_Delete / state_free).
  */
 #ifndef DETOUR_STATE_JSON_H
@@ -21,6 +22,7 @@
 
 #include "cJSON.h"
 #include "error.h"
+#include "json_writer.h"
 #include "model.h"
 #include "state.h"
 
@@ -32,19 +34,22 @@
 instance *state_from_json(const model *m, const cJSON *doc, error *err);
 
 /* Writes the state document. */
+void state_write(json_writer *w, const instance *pi);
+/* The state document as a tree: state_write's text parsed, for tests and tools that inspect it.
+ * The caller owns it. */
 cJSON *state_to_json(const instance *pi);
 
 /* What the host indexes for queries:
  * {"tasks":[...],"externalTasks":[...],"jobs":[...],"subscriptions":[...],"incidents":[...],
  *  "activityIds":[...]} with the REST DTO fields the core knows (dates as epoch ms). */
-cJSON *state_index_json(const instance *pi);
+void state_write_index(json_writer *w, const instance *pi);
 
 /* The variables visible from `scope` as {name: {type, value, valueInfo}}: with `local` only its
  * own, else also its ancestors', a nearer execution's variable hiding an outer one of the same
  * name. `scope` NULL means the process instance. */
-cJSON *state_variables_json(const instance *pi, const execution *scope, bool local);
+void state_write_variables(json_writer *w, const instance *pi, const execution *scope, bool local);
 
 /* The typed-value map of one var_map ({name: {type, value, valueInfo}}), e.g. task-local ones. */
-cJSON *state_var_map_json(const var_map *vars);
+void state_write_var_map(json_writer *w, const var_map *vars);
 
 #endif

@@ -9,13 +9,17 @@
 
 char *str_dup(const char *s) {
     if (!s) return NULL;
-    return str_ndup(s, strlen(s));
+    size_t n = strlen(s) + 1;
+    char *out = malloc(n);
+    if (!out) return NULL;
+    memcpy(out, s, n);
+    return out;
 }
 
 char *str_ndup(const char *s, size_t n) {
     if (!s) return NULL;
-    size_t len = 0;
-    while (len < n && s[len]) len++;
+    const char *nul = memchr(s, '\0', n);
+    size_t len = nul ? (size_t)(nul - s) : n;
     char *out = malloc(len + 1);
     if (!out) return NULL;
     memcpy(out, s, len);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_int.h"
 #include "strutil.h"
 #include "timer.h"
 
@@ -430,49 +431,56 @@ bool value_from_json(const cJSON *typed, value *out, error *err) {
 
 /* ---- writing the REST form --------------------------------------------------------------- */
 
-static cJSON *integer_json(int64_t i) {
-    const int64_t exact = INT64_C(9007199254740992); /* 2^53: every integer up to it is a double */
-    if (i >= -exact && i <= exact) return cJSON_CreateNumber((double)i);
-    char buf[24];
-    snprintf(buf, sizeof buf, "%lld", (long long)i);
-    return cJSON_CreateRaw(buf);
+void value_write_bare(json_writer *w, const value *v) {
+    char buf[40];
+    switch (v ? v->type : VAL_NULL) {
+    case VAL_NULL: jw_null(w); return;
+    case VAL_STRING:
+    case VAL_JSON: jw_string(w, v->s); return;
+    case VAL_INTEGER:
+    case VAL_LONG: jw_int(w, v->i); return;
+    case VAL_DOUBLE: jw_double(w, v->d); return;
+    case VAL_BOOLEAN: jw_bool(w, v->b); return;
+    case VAL_DATE:
+        timer_format_date(v->i, buf, sizeof buf);
+        jw_string(w, buf);
+        return;
+    }
+    jw_null(w);
 }
 
-/* The JSON of the value itself; Json as its text (typed form) or parsed (plain form). */
-static cJSON *bare_json(const value *v, bool parse_json) {
+void value_write(json_writer *w, const value *v) {
+    jw_object_begin(w);
+    jw_key_string(w, "type", value_type_name(v ? v->type : VAL_NULL));
+    jw_key(w, "value");
+    value_write_bare(w, v);
+    jw_key(w, "valueInfo");
+    jw_object_begin(w);
+    jw_object_end(w);
+    jw_object_end(w);
+}
+
+/* ---- the plain form ---------------------------------------------------------------------- */
+
+/* The value as a JSON document of its own; a Json value parsed (its text when it does not parse). */
+cJSON *value_to_plain_json(const value *v) {
     char buf[40];
+    value none = value_null();
+    if (!v) v = &none;
     switch (v->type) {
     case VAL_NULL: return cJSON_CreateNull();
     case VAL_STRING: return cJSON_CreateString(v->s);
     case VAL_INTEGER:
-    case VAL_LONG: return integer_json(v->i);
+    case VAL_LONG: return json_int(v->i); /* raw digits: exact beyond 2^53 */
     case VAL_DOUBLE: return cJSON_CreateNumber(v->d);
     case VAL_BOOLEAN: return cJSON_CreateBool(v->b);
     case VAL_DATE:
         timer_format_date(v->i, buf, sizeof buf);
         return cJSON_CreateString(buf);
-    case VAL_JSON:
-        if (parse_json) {
-            cJSON *doc = cJSON_Parse(v->s);
-            if (doc) return doc;
-        }
-        return cJSON_CreateString(v->s);
+    case VAL_JSON: {
+        cJSON *doc = cJSON_Parse(v->s);
+        return doc ? doc : cJSON_CreateString(v->s);
+    }
     }
     return cJSON_CreateNull();
-}
-
-cJSON *value_to_json(const value *v) {
-    value none = value_null();
-    if (!v) v = &none;
-    cJSON *o = cJSON_CreateObject();
-    if (!o) return NULL;
-    cJSON_AddItemToObject(o, "type", cJSON_CreateString(value_type_name(v->type)));
-    cJSON_AddItemToObject(o, "value", bare_json(v, false));
-    cJSON_AddItemToObject(o, "valueInfo", cJSON_CreateObject());
-    return o;
-}
-
-cJSON *value_to_plain_json(const value *v) {
-    value none = value_null();
-    return bare_json(v ? v : &none, true);
 }

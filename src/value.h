@@ -14,6 +14,7 @@
 
 #include "cJSON.h"
 #include "error.h"
+#include "json_writer.h"
 
 typedef enum value_type {
     VAL_NULL,
@@ -63,12 +64,14 @@ bool value_type_from_name(const char *name, value_type *out);
 bool value_from_json(const cJSON *typed, value *out, error *err);
 /* The value inferred for an untyped JSON value, by the rules above (objects and arrays: Json). */
 value value_infer(const cJSON *raw);
-/* Writes {"type":..., "value":..., "valueInfo":{}}; the caller owns the result. Integer and Long
- * values beyond ±2^53 are written as raw cJSON number text (cJSON_Raw) so no digit is lost. */
-cJSON *value_to_json(const value *v);
-/* Reads a map of typed values {name: {type, value}} into parallel arrays is done by callers with
- * value_from_json; this is the plain JSON form of the value alone (no type), for Json values the
- * parsed document. The caller owns the result. */
+/* Writes the typed value {"type":..., "value":..., "valueInfo":{}}: numbers as their digits (Long
+ * exact over the whole int64 range), a Date as its wire string, a Json value as its text. */
+void value_write(json_writer *w, const value *v);
+/* Writes just the "value" member's value of that form (for documents that spell the other members
+ * their own way, e.g. history's "valueType"). */
+void value_write_bare(json_writer *w, const value *v);
+/* The plain JSON form of the value alone (no type), a Json value as its parsed document (as
+ * text if it does not parse), integers as exact digits. The caller owns the result. */
 cJSON *value_to_plain_json(const value *v);
 
 /* The value as text, the way JUEL coerces to String: Null → "", numbers in decimal, Double as

@@ -216,11 +216,36 @@ static instance *rich_instance(const model *m) {
 
 static char *print(const cJSON *j) { return j ? cJSON_PrintUnformatted(j) : NULL; }
 
+/* The views as trees: what the writers wrote, parsed. */
+static cJSON *parsed(json_writer *w) {
+    cJSON *doc = cJSON_ParseWithLength(w->buf, w->len);
+    CHECK(doc != NULL);
+    jw_free(w);
+    return doc;
+}
+
+static cJSON *index_json(const instance *pi) {
+    json_writer w = {0};
+    state_write_index(&w, pi);
+    return parsed(&w);
+}
+
+static cJSON *variables_json(const instance *pi, const execution *scope, bool local) {
+    json_writer w = {0};
+    state_write_variables(&w, pi, scope, local);
+    return parsed(&w);
+}
+
+static cJSON *var_map_json(const var_map *vars) {
+    json_writer w = {0};
+    state_write_var_map(&w, vars);
+    return parsed(&w);
+}
+
 static char *state_text(const instance *pi) {
-    cJSON *doc = state_to_json(pi);
-    char *s = print(doc);
-    cJSON_Delete(doc);
-    return s;
+    json_writer w = {0};
+    state_write(&w, pi);
+    return jw_take(&w);
 }
 
 /* Reads text as a state document; NULL with err set on refusal. */
@@ -332,7 +357,7 @@ static void test_reading_a_written_state_gives_back_the_same_instance(void) {
     CHECK(back != NULL);
     CHECK(err.message == NULL);
     if (back) CHECK(instances_equal(pi, back));
-    char *a = print(doc), *b = back ? state_text(back) : NULL;
+    char *a = state_text(pi), *b = back ? state_text(back) : NULL;
     CHECK_STR(b, a);
     free(a);
     free(b);
@@ -393,6 +418,25 @@ static void test_dates_are_epoch_millisecond_numbers_and_huge_integers_keep_thei
     CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(when, "type")), "Date");
     CHECK(cJSON_GetObjectItemCaseSensitive(when, "value")->valuedouble == 1763870400123.0);
     cJSON_Delete(doc);
+    state_free(pi);
+    model_free(m);
+}
+
+static void test_longs_up_to_2_pow_53_are_written_as_exact_numbers(void) {
+    model *m = test_model();
+    instance *pi = state_new(m, "p");
+    execution *root = scope_exec(pi, NULL, "p", m->process, "p");
+    set_var(&root->vars, "a", "max", value_long(INT64_C(9007199254740991)));
+    set_var(&root->vars, "b", "min", value_long(-INT64_C(9007199254740992)));
+    char *text = state_text(pi);
+    CHECK(strstr(text, "\"name\":\"max\",\"type\":\"Long\",\"value\":9007199254740991,") != NULL);
+    CHECK(strstr(text, "\"name\":\"min\",\"type\":\"Long\",\"value\":-9007199254740992,") != NULL);
+    error err = {0};
+    instance *back = load(m, text, &err);
+    CHECK(back && instances_equal(pi, back));
+    error_clear(&err);
+    state_free(back);
+    free(text);
     state_free(pi);
     model_free(m);
 }
@@ -738,10 +782,10 @@ static void mutate_and_load(const model *m, const cJSON *original, const int *pa
     if (pi) {
         CHECK(err.message == NULL);
         /* Whatever the reader accepts, the views of the state must cope with. */
-        cJSON_Delete(state_index_json(pi));
+        cJSON_Delete(index_json(pi));
         cJSON_Delete(tree_activity_instances(pi));
         for (size_t i = 0; i < pi->external_tasks.n; i++)
-            cJSON_Delete(state_variables_json(pi, pi->external_tasks.items[i]->exec, false));
+            cJSON_Delete(variables_json(pi, pi->external_tasks.items[i]->exec, false));
         cJSON *again = state_to_json(pi);
         error err2 = {0};
         instance *back = state_from_json(m, again, &err2);
@@ -792,7 +836,7 @@ static const char *get_str(const cJSON *o, const char *k) { return cJSON_GetStri
 static void test_the_index_lists_artefacts_with_their_dto_fields(void) {
     model *m = test_model();
     instance *pi = rich_instance(m);
-    cJSON *idx = state_index_json(pi);
+    cJSON *idx = index_json(pi);
 
     const cJSON *t = cJSON_GetArrayItem(get(idx, "tasks"), 0);
     CHECK_STR(get_str(t, "id"), "t1");
@@ -860,7 +904,7 @@ static void test_activity_ids_are_distinct(void) {
     root->is_active = false;
     token(pi, root, "a", el(m, "task1"), "task1:a");
     token(pi, root, "b", el(m, "task1"), "task1:b");
-    cJSON *idx = state_index_json(pi);
+    cJSON *idx = index_json(pi);
     char *ids = print(get(idx, "activityIds"));
     CHECK_STR(ids, "[\"task1\"]");
     free(ids);
@@ -875,19 +919,19 @@ static void test_nearer_variables_hide_outer_ones_of_the_same_name(void) {
     model *m = test_model();
     instance *pi = rich_instance(m);
     execution *s = state_execution_by_id(pi, "s1");
-    cJSON *all = state_variables_json(pi, s, false);
+    cJSON *all = variables_json(pi, s, false);
     CHECK_STR(get_str(get(all, "s"), "value"), "shadow");
     CHECK_STR(get_str(get(all, "s"), "type"), "String");
     CHECK(get(all, "i") != NULL);
     CHECK(get(all, "local") == NULL); /* c4's local variable is not an ancestor's */
     CHECK(cJSON_GetArraySize(all) == 11);
-    cJSON *local = state_variables_json(pi, s, true);
+    cJSON *local = variables_json(pi, s, true);
     char *text = print(local);
     CHECK_STR(text, "{\"s\":{\"type\":\"String\",\"value\":\"shadow\",\"valueInfo\":{}}}");
     free(text);
-    cJSON *top = state_variables_json(pi, NULL, false);
+    cJSON *top = variables_json(pi, NULL, false);
     CHECK_STR(get_str(get(top, "s"), "value"), "text \"quoted\" \xc3\xa9");
-    cJSON *tv = state_var_map_json(&pi->tasks.items[0]->vars);
+    cJSON *tv = var_map_json(&pi->tasks.items[0]->vars);
     CHECK(get(get(tv, "tv"), "value")->valuedouble == 7);
     cJSON_Delete(tv);
     cJSON_Delete(top);
@@ -902,6 +946,7 @@ int main(void) {
     RUN(test_writing_the_same_state_twice_gives_identical_documents);
     RUN(test_executions_are_written_flat_in_tree_pre_order);
     RUN(test_dates_are_epoch_millisecond_numbers_and_huge_integers_keep_their_digits);
+    RUN(test_longs_up_to_2_pow_53_are_written_as_exact_numbers);
     RUN(test_a_not_a_number_double_survives_the_round_trip);
     RUN(test_dates_beyond_the_text_form_and_dates_in_text_form_are_read);
     RUN(test_an_ended_instance_without_executions_round_trips);

@@ -24,11 +24,10 @@ static bool from(const char *json, value *out, char *msg, size_t size) {
 
 static const char *to_text(const value *v) {
     static char buf[256];
-    cJSON *j = value_to_json(v);
-    char *s = cJSON_PrintUnformatted(j);
-    snprintf(buf, sizeof buf, "%s", s ? s : "(null)");
-    free(s);
-    cJSON_Delete(j);
+    json_writer w = {0};
+    value_write(&w, v);
+    snprintf(buf, sizeof buf, "%s", w.buf);
+    jw_free(&w);
     return buf;
 }
 
@@ -336,6 +335,23 @@ static void test_longs_beyond_double_precision_keep_every_digit(void) {
     CHECK_STR(plain_text(&v), "-9223372036854775808");
     v = value_long(INT64_C(9007199254740993));
     CHECK_STR(plain_text(&v), "9007199254740993");
+    /* below 2^53 too: 16 digits are more than cJSON's %1.15g keeps */
+    v = value_long(INT64_C(9007199254740991));
+    CHECK_STR(to_text(&v), "{\"type\":\"Long\",\"value\":9007199254740991,\"valueInfo\":{}}");
+    CHECK_STR(plain_text(&v), "9007199254740991");
+    v = value_long(INT64_C(-1234567890123456));
+    CHECK_STR(to_text(&v), "{\"type\":\"Long\",\"value\":-1234567890123456,\"valueInfo\":{}}");
+}
+
+static void test_doubles_are_written_with_the_digits_that_read_back_exactly(void) {
+    value v = value_double(0.30000000000000004);
+    CHECK_STR(to_text(&v), "{\"type\":\"Double\",\"value\":0.30000000000000004,\"valueInfo\":{}}");
+    v = value_double(1.7976931348623157e308);
+    CHECK_STR(to_text(&v), "{\"type\":\"Double\",\"value\":1.7976931348623157e+308,\"valueInfo\":{}}");
+    v = value_double(0.1);
+    CHECK_STR(to_text(&v), "{\"type\":\"Double\",\"value\":0.1,\"valueInfo\":{}}");
+    v = value_double(NAN); /* JSON has no NaN: null, as cJSON wrote it */
+    CHECK_STR(to_text(&v), "{\"type\":\"Double\",\"value\":null,\"valueInfo\":{}}");
 }
 
 static void test_the_plain_form_parses_json_documents(void) {
@@ -355,7 +371,10 @@ static void test_reading_what_was_written_gives_the_same_value(void) {
                        value_boolean(true), value_date(INT64_C(951827696789)), value_null(),
                        value_json("{\"z\":[]}")};
     for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
-        cJSON *j = value_to_json(&samples[i]);
+        json_writer w = {0};
+        value_write(&w, &samples[i]);
+        cJSON *j = cJSON_Parse(w.buf);
+        jw_free(&w);
         value back;
         error err = {0};
         CHECK(value_from_json(j, &back, &err));
@@ -444,6 +463,7 @@ int main(void) {
     RUN(test_a_typed_value_must_be_an_object);
     RUN(test_values_are_written_as_typed_json);
     RUN(test_longs_beyond_double_precision_keep_every_digit);
+    RUN(test_doubles_are_written_with_the_digits_that_read_back_exactly);
     RUN(test_the_plain_form_parses_json_documents);
     RUN(test_reading_what_was_written_gives_the_same_value);
     RUN(test_doubles_print_like_java);
