@@ -341,8 +341,9 @@ static bool others_can_reach(execution *scope, const model_element *gw) {
     return reach;
 }
 
+/* A token arriving at a joining gateway waits there, its gateway instance open (Camunda shows it
+ * in the activity instance tree), until the gateway fires; then every joined instance ends. */
 static bool run_join(exec_ctx *ctx, execution *h, const model_element *gw) {
-    if (!end_activity_instance(ctx, h, gw)) return false;
     h->is_active = false;
     execution *scope = state_scope_of(h);
     execution **tokens;
@@ -358,12 +359,15 @@ static bool run_join(exec_ctx *ctx, execution *h, const model_element *gw) {
     }
     /* the arriving token continues; the others that waited here are consumed */
     size_t to_consume = gw->kind == EL_PARALLEL_GATEWAY ? gw->n_incoming - 1 : waiting - 1;
-    for (size_t i = 0; i < n && to_consume > 0; i++) {
+    bool ok = true;
+    for (size_t i = 0; i < n && to_consume > 0 && ok; i++) {
         if (tokens[i] == h || !waiting_at(tokens[i], gw) || tokens[i] == scope) continue;
+        ok = end_activity_instance(ctx, tokens[i], gw);
         state_execution_remove(ctx->pi, tokens[i]);
         to_consume--;
     }
     free(tokens);
+    if (!ok || !end_activity_instance(ctx, h, gw)) return false;
     h->is_active = true;
     if (h != scope && scope->n_children == 1) {
         prune(ctx, scope);

@@ -16,7 +16,8 @@
  *    per token; when one token is left it is merged back into the scope (state_prune).
  *  - A token inside a scope activity is inactive, keeps `activity` = that scope activity, and has
  *    one child: the scope execution of the activity.
- *  - A token waiting at a parallel or inclusive join is inactive with `activity` = the gateway.
+ *  - A token waiting at a parallel or inclusive join is inactive with `activity` = the gateway;
+ *    its gateway instance stays open until the join fires (Camunda shows it in the tree).
  *  - A token waiting for an async continuation has `transition` set; it is a transition instance
  *    (id = execution id) and has no activity instance.
  *

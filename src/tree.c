@@ -30,7 +30,8 @@ bool tree_is_scope_node(const instance *pi, const execution *e) {
 }
 
 bool tree_is_leaf_token(const execution *e) {
-    if (!e->is_active || !e->activity || e->transition != TRANSITION_NONE || !e->activity_instance_id) return false;
+    /* inactive tokens count too: one waiting at a joining gateway keeps its instance open */
+    if (!e->activity || e->transition != TRANSITION_NONE || !e->activity_instance_id) return false;
     /* A scope execution in its own scope activity (boundary events, IO mappings) is the scope node. */
     return !(e->is_scope && e->activity == e->scope_element);
 }

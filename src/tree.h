@@ -6,8 +6,9 @@
  *  - the root node is the process instance: id = instance id, activityId = definition id;
  *  - every other scope execution E is a node (E->scope_instance_id, E->scope_element) under the
  *    node of E's nearest scope ancestor;
- *  - every execution executing an activity (active, activity and activity instance id set, no
- *    transition) is a leaf node under its nearest scope's node, except a scope execution holding
+ *  - every execution in an activity instance (activity and activity instance id set, no
+ *    transition; also a token waiting at a joining gateway) is a leaf node under its nearest
+ *    scope's node, except a scope execution holding
  *    its own scope activity (an activity with boundary events): that is one node, not two;
  *  - every execution parked at an async continuation is a transition instance (id = execution
  *    id) under its nearest scope's node.

@@ -294,7 +294,7 @@ static void test_a_parallel_join_waits_for_both_branches(void) {
     CHECK(sc_start(&s, NULL));
     sc_do(&s, "{'command':'completeTask','taskId':'%s'}", sc_task(&s, "a"));
     CHECK(sc_ok(&s));
-    CHECK_STR(sc_tree(&s), "proc(b)");
+    CHECK_STR(sc_tree(&s), "proc(b,join)");
     CHECK_STR(sc_task_keys(&s), "b");
     /* the token waiting at the join is not an active activity */
     const cJSON *ids = cJSON_GetObjectItemCaseSensitive(s.index, "activityIds");
@@ -327,7 +327,7 @@ static void test_an_inclusive_gateway_forks_on_every_true_condition_and_joins_th
     CHECK_STR(sc_str(sc_event(&s, "activityInstanceStart", "activityId", "fork", 0), "activityType"), "inclusiveGateway");
     sc_do(&s, "{'command':'completeTask','taskId':'%s'}", sc_task(&s, "b"));
     CHECK(sc_ok(&s));
-    CHECK_STR(sc_tree(&s), "proc(a)");
+    CHECK_STR(sc_tree(&s), "proc(a,join)");
     sc_do(&s, "{'command':'completeTask','taskId':'%s'}", sc_task(&s, "a"));
     CHECK(sc_ok(&s));
     CHECK_STR(sc_tree(&s), "proc(c)");
@@ -369,7 +369,7 @@ static void test_an_inclusive_join_waits_only_for_tokens_that_can_still_arrive(v
     sc_do(&s, "{'command':'completeTask','taskId':'%s'}", sc_task(&s, "a"));
     CHECK(sc_ok(&s));
     /* b can still reach the join: it waits */
-    CHECK_STR(sc_tree(&s), "proc(b,x)");
+    CHECK_STR(sc_tree(&s), "proc(b,join,x)");
     sc_do(&s, "{'command':'completeTask','taskId':'%s'}", sc_task(&s, "b"));
     CHECK(sc_ok(&s));
     /* x cannot reach the join: it fired */
@@ -440,7 +440,7 @@ static void test_a_parallel_fork_inside_a_subprocess_keeps_both_tokens_under_it(
     CHECK(sc_start(&s, NULL));
     CHECK_STR(sc_tree(&s), "proc(sub(a,b))");
     sc_do(&s, "{'command':'completeTask','taskId':'%s'}", sc_task(&s, "a"));
-    CHECK_STR(sc_tree(&s), "proc(sub(b))");
+    CHECK_STR(sc_tree(&s), "proc(sub(b,join))");
     sc_do(&s, "{'command':'completeTask','taskId':'%s'}", sc_task(&s, "b"));
     CHECK(sc_ok(&s));
     CHECK_STR(sc_tree(&s), "proc(after)");
@@ -870,7 +870,7 @@ static void test_an_inclusive_join_waits_for_a_token_still_inside_a_subprocess(v
     CHECK_STR(sc_tree(&s), "proc(a,sub(x))");
     sc_do(&s, "{'command':'completeTask','taskId':'%s'}", sc_task(&s, "a"));
     CHECK(sc_ok(&s));
-    CHECK_STR(sc_tree(&s), "proc(sub(x))");
+    CHECK_STR(sc_tree(&s), "proc(join,sub(x))");
     sc_do(&s, "{'command':'completeTask','taskId':'%s'}", sc_task(&s, "x"));
     CHECK(sc_ok(&s));
     CHECK_STR(sc_tree(&s), "proc(c)");

@@ -179,17 +179,20 @@ static void test_parallel_tokens_are_sibling_leaves_with_their_concurrent_execut
     model_free(m);
 }
 
-static void test_a_token_waiting_at_a_join_is_not_an_activity_instance(void) {
+/* As in Camunda, a token waiting at a joining gateway is an open gateway instance. */
+static void test_a_token_waiting_at_a_join_is_an_activity_instance_of_the_gateway(void) {
     model *m = test_model();
     instance *pi = state_new(m, "pi1");
     execution *root = root_exec(pi);
     root->is_active = false;
-    execution *waiting = concurrent(pi, root, "c1", el(m, "join"), NULL);
+    execution *waiting = concurrent(pi, root, "c1", el(m, "join"), "join:1");
     waiting->is_active = false;
     concurrent(pi, root, "c2", el(m, "task2"), "task2:1");
     cJSON *tree = tree_activity_instances(pi);
-    CHECK(n_ai(tree) == 1);
-    CHECK_STR(get_str(child_ai(tree, 0), "activityId"), "task2");
+    CHECK(n_ai(tree) == 2);
+    CHECK_STR(get_str(child_ai(tree, 0), "activityId"), "join");
+    CHECK_STR(get_str(child_ai(tree, 0), "id"), "join:1");
+    CHECK_STR(get_str(child_ai(tree, 1), "activityId"), "task2");
     cJSON_Delete(tree);
     state_free(pi);
     model_free(m);
@@ -460,7 +463,7 @@ static void test_a_deep_execution_tree_is_walked_without_recursion(void) {
 int main(void) {
     RUN(test_a_one_task_process_has_the_task_under_the_root_with_the_instance_execution);
     RUN(test_parallel_tokens_are_sibling_leaves_with_their_concurrent_executions);
-    RUN(test_a_token_waiting_at_a_join_is_not_an_activity_instance);
+    RUN(test_a_token_waiting_at_a_join_is_an_activity_instance_of_the_gateway);
     RUN(test_a_subprocess_is_a_node_holding_its_inner_token);
     RUN(test_a_multi_instance_body_holds_one_node_per_inner_instance);
     RUN(test_an_async_token_is_a_transition_instance_not_an_activity_instance);
