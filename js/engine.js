@@ -610,7 +610,10 @@ export class Engine {
       }
       return { variables: { ...execution.changes, ...typedMap(returned) } };
     } catch (e) {
-      if (e instanceof BpmnError) return { bpmnError: { errorCode: e.errorCode, errorMessage: e.errorMessage } };
+      // what the delegate set before throwing stays, for the error path (as in Camunda)
+      if (e instanceof BpmnError) {
+        return { bpmnError: { errorCode: e.errorCode, errorMessage: e.errorMessage }, variables: execution.changes };
+      }
       return { error: { message: e?.message ?? String(e) } };
     }
   }

@@ -43,7 +43,8 @@ int32_t detour_release(int32_t handle);
  *   {"delegate":"<name>","event":"start|end|take|execute","execution":{...},"variables":{...}}
  * and receives a NUL-terminated JSON reply allocated with detour_alloc (the core frees it):
  *   {"variables":{...}}                      success, variables to set (Camunda scoping)
- *   {"bpmnError":{"errorCode":"..."}}        a BPMN error thrown by the delegate
+ *   {"bpmnError":{"errorCode":"..."},"variables":{...}}  a BPMN error thrown by the delegate
+ *                                            (after setting the variables, which stay)
  *   {"error":{"message":"..."}}              the delegate failed (an exception)
  * NULL means the host has no such delegate. In wasm the hook is the import env.detour_host_invoke;
  * natively it is set with detour_set_host_invoke (NULL by default: no delegates).

@@ -93,18 +93,18 @@ bool invoke_delegate(exec_ctx *ctx, execution *exec, const model_element *el, co
     if (failure) {
         const cJSON *msg = cJSON_GetObjectItemCaseSensitive(failure, "message");
         ok = error_set(ctx->err, ERR_ENGINE, "%s", cJSON_IsString(msg) ? msg->valuestring : "Delegate failed");
-    } else if (thrown) {
-        const cJSON *code = cJSON_GetObjectItemCaseSensitive(thrown, "errorCode");
-        if (!cJSON_IsString(code)) {
+    } else {
+        /* variables set before a BPMN error stay: the error path may read them */
+        ok = exec_set_variables_json(ctx, exec, cJSON_GetObjectItemCaseSensitive(reply, "variables"), false);
+        const cJSON *code = thrown ? cJSON_GetObjectItemCaseSensitive(thrown, "errorCode") : NULL;
+        if (ok && thrown && !cJSON_IsString(code)) {
             ok = error_set(ctx->err, ERR_ENGINE, "Delegate '%s' threw a BPMN error without errorCode", name);
-        } else if (bpmn_error) {
+        } else if (ok && thrown && bpmn_error) {
             *bpmn_error = str_dup(code->valuestring);
-        } else {
+        } else if (ok && thrown) {
             ok = error_set(ctx->err, ERR_ENGINE, "Delegate '%s' threw BPMN error '%s' where none can be caught",
                            name, code->valuestring);
         }
-    } else {
-        ok = exec_set_variables_json(ctx, exec, cJSON_GetObjectItemCaseSensitive(reply, "variables"), false);
     }
     cJSON_Delete(reply);
     return ok;
