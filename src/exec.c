@@ -634,22 +634,6 @@ static execution *find_scope_instance(execution *scope, const model_element *el,
     return found;
 }
 
-/* Sets instruction variables ({name: {value, type, local}}) on the token about to enter. */
-static bool set_instruction_variables(exec_ctx *ctx, execution *tok, const cJSON *vars) {
-    if (!vars || cJSON_IsNull(vars)) return true;
-    if (!cJSON_IsObject(vars)) return error_set(ctx->err, ERR_INVALID_REQUEST, "variables must be an object");
-    const cJSON *item;
-    cJSON_ArrayForEach(item, vars) {
-        value v;
-        if (!value_from_json(item, &v, ctx->err)) return false;
-        const cJSON *local = cJSON_GetObjectItemCaseSensitive(item, "local");
-        bool ok = exec_set_variable(ctx, tok, item->string, &v, cJSON_IsTrue(local));
-        value_free(&v);
-        if (!ok) return false;
-    }
-    return true;
-}
-
 /* Finds or creates the scope instances from the process down to `flow_scope`; returns the
  * execution of the innermost one. */
 static execution *instantiate_scopes(exec_ctx *ctx, const model_element *flow_scope, const char *target_id) {
@@ -697,11 +681,11 @@ bool exec_start_before(exec_ctx *ctx, const model_element *target, const cJSON *
     if (is_body(scope)) {
         tok = mi_new_single_inner(ctx, scope);
         if (!tok) return false;
-        if (!set_instruction_variables(ctx, tok, variables)) return false;
+        if (!exec_set_trigger_variables_json(ctx, tok, variables)) return false;
         return exec_behave(ctx, tok, target);
     }
     tok = exec_new_branch(ctx, scope);
-    if (!set_instruction_variables(ctx, tok, variables)) return false;
+    if (!exec_set_trigger_variables_json(ctx, tok, variables)) return false;
     return exec_enter(ctx, tok, target);
 }
 
@@ -710,7 +694,7 @@ bool exec_start_transition(exec_ctx *ctx, const model_flow *flow, const cJSON *v
     if (!scope) return false;
     execution *tok = exec_new_branch(ctx, scope);
     tok->activity = flow->source;
-    if (!set_instruction_variables(ctx, tok, variables)) return false;
+    if (!exec_set_trigger_variables_json(ctx, tok, variables)) return false;
     return exec_take(ctx, tok, flow);
 }
 

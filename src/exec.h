@@ -72,6 +72,8 @@ bool exec_set_variable(exec_ctx *ctx, execution *exec, const char *name, const v
 bool exec_remove_variable(exec_ctx *ctx, execution *exec, const char *name, bool local);
 /* Sets every entry of a REST variable map ({name: {value, type, valueInfo}}). */
 bool exec_set_variables_json(exec_ctx *ctx, execution *exec, const cJSON *vars, bool local);
+/* Sets instruction variables ({name: {value, type, local}}): each non-local unless it says local. */
+bool exec_set_trigger_variables_json(exec_ctx *ctx, execution *exec, const cJSON *vars);
 /* Looks `name` up from `exec` outward (local: `exec` only). */
 variable *exec_find_variable(execution *exec, const char *name, bool local, execution **owner);
 

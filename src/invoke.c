@@ -10,6 +10,7 @@
 
 #include "exec_internal.h"
 #include "host.h"
+#include "json_writer.h"
 #include "state_json.h"
 #include "strutil.h"
 
@@ -149,22 +150,26 @@ static bool io_value(exec_ctx *ctx, execution *exec, const model_element *el, co
 
 /* Lists and maps become Json values: the REST API has no other type for collections. */
 static bool io_collection(exec_ctx *ctx, execution *exec, const model_element *el, const model_io *p, value *out) {
-    cJSON *doc = p->kind == IO_LIST ? cJSON_CreateArray() : cJSON_CreateObject();
+    json_writer doc = {0};
+    if (p->kind == IO_LIST)
+        jw_array_begin(&doc);
+    else
+        jw_object_begin(&doc);
     for (size_t i = 0; i < p->n_items; i++) {
         value item;
         if (!io_value(ctx, exec, el, &p->items[i], &item)) {
-            cJSON_Delete(doc);
+            jw_free(&doc);
             return false;
         }
-        cJSON *plain = value_to_plain_json(&item);
+        if (p->kind == IO_MAP) jw_name(&doc, p->items[i].name ? p->items[i].name : "");
+        value_write_plain(&doc, &item);
         value_free(&item);
-        if (p->kind == IO_LIST)
-            cJSON_AddItemToArray(doc, plain);
-        else
-            cJSON_AddItemToObject(doc, p->items[i].name ? p->items[i].name : "", plain);
     }
-    char *text = cJSON_PrintUnformatted(doc);
-    cJSON_Delete(doc);
+    if (p->kind == IO_LIST)
+        jw_array_end(&doc);
+    else
+        jw_object_end(&doc);
+    char *text = jw_take(&doc);
     *out = value_json(text ? text : "null");
     free(text);
     return true;

@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_int.h"
 #include "strutil.h"
 #include "timer.h"
 
@@ -463,24 +462,18 @@ void value_write(json_writer *w, const value *v) {
 /* ---- the plain form ---------------------------------------------------------------------- */
 
 /* The value as a JSON document of its own; a Json value parsed (its text when it does not parse). */
-cJSON *value_to_plain_json(const value *v) {
-    char buf[40];
-    value none = value_null();
-    if (!v) v = &none;
-    switch (v->type) {
-    case VAL_NULL: return cJSON_CreateNull();
-    case VAL_STRING: return cJSON_CreateString(v->s);
-    case VAL_INTEGER:
-    case VAL_LONG: return json_int(v->i); /* raw digits: exact beyond 2^53 */
-    case VAL_DOUBLE: return cJSON_CreateNumber(v->d);
-    case VAL_BOOLEAN: return cJSON_CreateBool(v->b);
-    case VAL_DATE:
-        timer_format_date(v->i, buf, sizeof buf);
-        return cJSON_CreateString(buf);
-    case VAL_JSON: {
-        cJSON *doc = cJSON_Parse(v->s);
-        return doc ? doc : cJSON_CreateString(v->s);
+void value_write_plain(json_writer *w, const value *v) {
+    if (!v || v->type != VAL_JSON) {
+        value_write_bare(w, v);
+        return;
     }
-    }
-    return cJSON_CreateNull();
+    /* a Json value goes in as its document (compacted), if it is one */
+    cJSON *doc = cJSON_Parse(v->s);
+    char *text = doc ? cJSON_PrintUnformatted(doc) : NULL;
+    if (text)
+        jw_raw(w, text, strlen(text));
+    else
+        jw_string(w, v->s);
+    free(text);
+    cJSON_Delete(doc);
 }

@@ -70,9 +70,9 @@ void value_write(json_writer *w, const value *v);
 /* Writes just the "value" member's value of that form (for documents that spell the other members
  * their own way, e.g. history's "valueType"). */
 void value_write_bare(json_writer *w, const value *v);
-/* The plain JSON form of the value alone (no type), a Json value as its parsed document (as
- * text if it does not parse), integers as exact digits. The caller owns the result. */
-cJSON *value_to_plain_json(const value *v);
+/* Writes the plain JSON form of the value alone (no type): as value_write_bare, but a Json value
+ * as its document (as a string if its text is not JSON). */
+void value_write_plain(json_writer *w, const value *v);
 
 /* The value as text, the way JUEL coerces to String: Null → "", numbers in decimal, Double as
  * Java's Double.toString (1.0, 1.0E10, NaN), Boolean true/false, Date in the wire format above,

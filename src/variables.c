@@ -46,16 +46,27 @@ bool exec_remove_variable(exec_ctx *ctx, execution *exec, const char *name, bool
     return true;
 }
 
-bool exec_set_variables_json(exec_ctx *ctx, execution *exec, const cJSON *vars, bool local) {
+/* Sets every entry of a variable map; with `item_local`, an entry's own "local": true (Camunda's
+ * TriggerVariableValueDto) makes just that one local. */
+static bool set_map(exec_ctx *ctx, execution *exec, const cJSON *vars, bool local, bool item_local) {
     if (!vars || cJSON_IsNull(vars)) return true;
     if (!cJSON_IsObject(vars)) return error_set(ctx->err, ERR_INVALID_REQUEST, "variables must be an object");
     const cJSON *item;
     cJSON_ArrayForEach(item, vars) {
         value v;
         if (!value_from_json(item, &v, ctx->err)) return false;
-        bool ok = exec_set_variable(ctx, exec, item->string, &v, local);
+        bool this_local = local || (item_local && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(item, "local")));
+        bool ok = exec_set_variable(ctx, exec, item->string, &v, this_local);
         value_free(&v);
         if (!ok) return false;
     }
     return true;
+}
+
+bool exec_set_variables_json(exec_ctx *ctx, execution *exec, const cJSON *vars, bool local) {
+    return set_map(ctx, exec, vars, local, false);
+}
+
+bool exec_set_trigger_variables_json(exec_ctx *ctx, execution *exec, const cJSON *vars) {
+    return set_map(ctx, exec, vars, false, true);
 }

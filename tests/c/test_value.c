@@ -33,11 +33,10 @@ static const char *to_text(const value *v) {
 
 static const char *plain_text(const value *v) {
     static char buf[256];
-    cJSON *j = value_to_plain_json(v);
-    char *s = cJSON_PrintUnformatted(j);
-    snprintf(buf, sizeof buf, "%s", s ? s : "(null)");
-    free(s);
-    cJSON_Delete(j);
+    json_writer w = {0};
+    value_write_plain(&w, v);
+    snprintf(buf, sizeof buf, "%s", w.buf);
+    jw_free(&w);
     return buf;
 }
 
