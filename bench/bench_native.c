@@ -8,16 +8,26 @@
  * Each cycle does what the engine does per instance: a `start` command, then `completeTask` of the
  * task it created with the state document passed back in; results are parsed and commands
  * serialized with cJSON, as the JavaScript side parses and stringifies them.
- * CYCLES are run in ROUNDS equal rounds (default 5) and the fastest round is reported, so that a
- * busy machine disturbs the figure less.
- * Prints {"cycles":N,"seconds":S,"cyclesPerSecond":C,"usPerCycle":U} (per-cycle figures from the
- * fastest round, `seconds` the whole run).
+ *
+ * Two passes over the same cycles (the same commands: cycle i uses the same seed and clock):
+ *   full cycle  the whole cycle is timed, cJSON work included (most of the time, natively);
+ *   core only   only detour_execute is timed (parse the command text, run, write the result
+ *               text): clock_gettime around each call, accumulated, minus the cost of one
+ *               clock_gettime measured beforehand. detour_free of the result is not timed.
+ * Each pass runs CYCLES in ROUNDS equal rounds (default 5) and reports its fastest round, so that
+ * a busy machine disturbs the figure less.
+ * Prints {"cycles":N,"seconds":S,"cyclesPerSecond":C,"usPerCycle":U,"core":{...}}: the full-cycle
+ * figures (per-cycle ones from the fastest round, `seconds` the whole pass), and under "core" the
+ * same for the core-only pass (`seconds` the timed detour_execute time of the whole pass) plus
+ * timerNs (the clock_gettime cost subtracted per call) and bytesIn/bytesOut (command and result
+ * text per cycle).
  *
  * Build (bench/index.js does this into build/ when the binary is missing or older than src/):
  *   cc -O2 -DNDEBUG -std=c11 -D_DEFAULT_SOURCE -Isrc -I/usr/include/cjson $(ls src/[a-z]*.c)
  *      bench/bench_native.c -lcjson -lm -o build/bench-native
  */
 #define _POSIX_C_SOURCE 200809L
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +58,29 @@ static double seconds(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static int64_t nanoseconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* The core-only pass: while `on`, run() times each detour_execute into `ns` and counts the text. */
+static struct {
+    int on;
+    int64_t ns, calls, bytes_in, bytes_out;
+} core_clock;
+
+/* What one nanoseconds() call adds to a timed interval: the mean of many back-to-back pairs. */
+static double timer_overhead_ns(void) {
+    enum { N = 200000 };
+    int64_t sum = 0;
+    for (int i = 0; i < N; i++) {
+        int64_t t0 = nanoseconds();
+        sum += nanoseconds() - t0;
+    }
+    return (double)sum / N;
+}
+
 static void fail(const char *what, const char *detail) {
     fprintf(stderr, "bench_native: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
     exit(1);
@@ -57,8 +90,20 @@ static void fail(const char *what, const char *detail) {
 static cJSON *run(int32_t handle, cJSON *command) {
     char *text = cJSON_PrintUnformatted(command);
     cJSON_Delete(command);
-    char *out = detour_execute(handle, text, strlen(text));
+    size_t len = strlen(text);
+    char *out;
+    if (core_clock.on) {
+        int64_t t0 = nanoseconds();
+        out = detour_execute(handle, text, len);
+        core_clock.ns += nanoseconds() - t0;
+        core_clock.calls++;
+        core_clock.bytes_in += (int64_t)len;
+        core_clock.bytes_out += out ? (int64_t)strlen(out) : 0;
+    } else {
+        out = detour_execute(handle, text, len);
+    }
     free(text);
+    if (!out) fail("command failed", "no result (out of memory?)");
     cJSON *doc = cJSON_Parse(out);
     if (!doc || cJSON_GetObjectItemCaseSensitive(doc, "error")) fail("command failed", out);
     detour_free(out);
@@ -95,7 +140,7 @@ static void cycle(int32_t handle, long i) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 2) fail("usage: bench_native MODEL.json [CYCLES] [WARMUP]", NULL);
+    if (argc < 2) fail("usage: bench_native MODEL.json [CYCLES] [WARMUP] [ROUNDS]", NULL);
     long cycles = argc > 2 ? atol(argv[2]) : 20000;
     long warmup = argc > 3 ? atol(argv[3]) : 2000;
     long rounds = argc > 4 ? atol(argv[4]) : 5;
@@ -113,19 +158,42 @@ int main(int argc, char **argv) {
     free(model);
 
     for (long i = 0; i < warmup; i++) cycle(handle, i);
-    long per_round = cycles / rounds, next = warmup;
+    long per_round = cycles / rounds;
+
+    /* Full cycle: the whole cycle timed, cJSON included. */
     double total = 0, best = -1;
-    for (long r = 0; r < rounds; r++) {
+    for (long r = 0, next = warmup; r < rounds; r++) {
         double t0 = seconds();
         for (long i = 0; i < per_round; i++) cycle(handle, next++);
         double elapsed = seconds() - t0;
         total += elapsed;
         if (best < 0 || elapsed < best) best = elapsed;
     }
+
+    /* Core only: the same cycles again, only detour_execute timed. */
+    double timer_ns = timer_overhead_ns();
+    double core_total = 0, core_best = -1;
+    int64_t bytes_in = 0, bytes_out = 0;
+    core_clock.on = 1;
+    for (long r = 0, next = warmup; r < rounds; r++) {
+        core_clock.ns = core_clock.calls = core_clock.bytes_in = core_clock.bytes_out = 0;
+        for (long i = 0; i < per_round; i++) cycle(handle, next++);
+        double elapsed = ((double)core_clock.ns - timer_ns * (double)core_clock.calls) / 1e9;
+        core_total += elapsed;
+        if (core_best < 0 || elapsed < core_best) core_best = elapsed;
+        bytes_in += core_clock.bytes_in;
+        bytes_out += core_clock.bytes_out;
+    }
+    core_clock.on = 0;
     detour_release(handle);
 
     double us = best * 1e6 / (double)per_round;
-    printf("{\"cycles\":%ld,\"seconds\":%.6f,\"cyclesPerSecond\":%.1f,\"usPerCycle\":%.3f}\n", per_round * rounds,
-           total, 1e6 / us, us);
+    double core_us = core_best * 1e6 / (double)per_round;
+    long n = per_round * rounds;
+    printf("{\"cycles\":%ld,\"seconds\":%.6f,\"cyclesPerSecond\":%.1f,\"usPerCycle\":%.3f,"
+           "\"core\":{\"cycles\":%ld,\"seconds\":%.6f,\"cyclesPerSecond\":%.1f,\"usPerCycle\":%.3f,"
+           "\"timerNs\":%.1f,\"bytesIn\":%.1f,\"bytesOut\":%.1f}}\n",
+           n, total, 1e6 / us, us, n, core_total, 1e6 / core_us, core_us, timer_ns, (double)bytes_in / (double)n,
+           (double)bytes_out / (double)n);
     return 0;
 }
