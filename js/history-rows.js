@@ -106,9 +106,8 @@ export async function historyRows(events, ctx, store, uuid) {
         const revision = prev ? prev.revision + 1 : 0;
         // The event's own `type` is the event kind; the value's type comes as `valueType`.
         const valueType = e.valueType ?? prev?.type ?? null;
-        const base = prev ?? {
-          id: e.variableInstanceId,
-          name: e.name,
+        // where the variable lives: shared by its instance row and each detail row
+        const place = {
           ...refs,
           processInstanceId: e.processInstanceId,
           executionId: e.executionId ?? null,
@@ -118,6 +117,11 @@ export async function historyRows(events, ctx, store, uuid) {
           caseInstanceId: null,
           caseExecutionId: null,
           taskId: e.taskId ?? null,
+        };
+        const base = prev ?? {
+          id: e.variableInstanceId,
+          name: e.name,
+          ...place,
           errorMessage: null,
           createTime: e.time,
         };
@@ -132,15 +136,7 @@ export async function historyRows(events, ctx, store, uuid) {
         details.push({
           id: uuid(),
           type: 'variableUpdate',
-          ...refs,
-          processInstanceId: e.processInstanceId,
-          executionId: e.executionId ?? null,
-          activityInstanceId: e.activityInstanceId ?? null,
-          caseDefinitionKey: null,
-          caseDefinitionId: null,
-          caseInstanceId: null,
-          caseExecutionId: null,
-          taskId: e.taskId ?? null,
+          ...place,
           time: e.time,
           userOperationId: null,
           variableName: e.name,
