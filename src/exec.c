@@ -81,7 +81,6 @@ execution *exec_new_branch(exec_ctx *ctx, execution *scope) {
     return new_concurrent(ctx, scope);
 }
 
-
 /* The execution now holding the token that execution `id` held, following the merges and forks
  * recorded since, in the order they happened. */
 static execution *find_token(exec_ctx *ctx, const char *id) {
@@ -106,8 +105,6 @@ static void prune(exec_ctx *ctx, execution *scope) {
 
 /* --- entering and executing --- */
 
-static bool is_async_before(const model_element *a) { return a->async_before; }
-
 bool exec_enter(exec_ctx *ctx, execution *tok, const model_element *a) {
     if (++ctx->depth > MAX_DEPTH) {
         ctx->depth--;
@@ -117,7 +114,7 @@ bool exec_enter(exec_ctx *ctx, execution *tok, const model_element *a) {
     tok->activity = a;
     tok->transition = TRANSITION_NONE;
     bool ok;
-    if (is_async_before(a)) {
+    if (a->async_before) {
         tok->transition = TRANSITION_ASYNC_BEFORE;
         tok->is_active = true;
         ok = events_new_job(ctx, JOB_ASYNC_BEFORE, tok, a) != NULL;
