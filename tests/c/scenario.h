@@ -41,6 +41,22 @@
     "{'type':'subProcess','id':'" id "','elements':[" elements "],'flows':[" flows "]}"
 #define M_EXTERNAL(id, topic) "{'type':'serviceTask','id':'" id "','camundaType':'external','topic':'" topic "'}"
 
+/* Models several test files use. */
+/* start → a → end */
+#define M_ONE_TASK M_PROC(M_START "," M_USER("a") "," M_END, "'start->a->end'")
+/* start → fork → a, b → join → c → end */
+#define M_PARALLEL \
+    M_PROC(M_START ",{'type':'parallelGateway','id':'fork'},{'type':'parallelGateway','id':'join'}," \
+           M_USER("a") "," M_USER("b") "," M_USER("c") "," M_END, \
+           "'start->fork->a->join->c->end', 'fork->b->join'")
+/* start → sub { s1 → inner { s2 → deep → e2 } → e1 } → after → end */
+#define M_NESTED_INNER \
+    M_SUB("inner", "{'type':'startEvent','id':'s2'}," M_USER("deep") ",{'type':'endEvent','id':'e2'}", "'s2->deep->e2'")
+#define M_NESTED \
+    M_PROC(M_START "," M_SUB("sub", "{'type':'startEvent','id':'s1'}," M_NESTED_INNER ",{'type':'endEvent','id':'e1'}", \
+                             "'s1->inner->e1'") "," M_USER("after") "," M_END, \
+           "'start->sub->after->end'")
+
 /* 2026-01-01T00:00:00.000Z: the instant every scenario starts at. */
 #define SC_T0 INT64_C(1767225600000)
 

@@ -9,16 +9,13 @@
 #include "check.h"
 #include "scenario.h"
 
-/* start → a → end */
-static const char *ONE_TASK = M_PROC(M_START "," M_USER("a") "," M_END, "'start->a->end'");
-
 /* ---------------------------------------------------------------------------------------------- */
 /* start and end                                                                                  */
 /* ---------------------------------------------------------------------------------------------- */
 
 static void test_a_none_start_event_leads_the_token_to_the_first_task(void) {
     scenario s;
-    CHECK(sc_open(&s, ONE_TASK));
+    CHECK(sc_open(&s, M_ONE_TASK));
     CHECK(sc_start(&s, "'businessKey':'order-1'"));
     CHECK_STR(sc_str(sc_result(&s), "processInstanceId"), sc_instance_id(&s));
     CHECK_STR(sc_tree(&s), "proc(a)");
@@ -41,7 +38,7 @@ static void test_a_none_start_event_leads_the_token_to_the_first_task(void) {
 
 static void test_completing_the_last_task_completes_the_instance_at_the_none_end_event(void) {
     scenario s;
-    CHECK(sc_open(&s, ONE_TASK));
+    CHECK(sc_open(&s, M_ONE_TASK));
     CHECK(sc_start(&s, NULL));
     s.now += 5000;
     sc_do(&s, "{'command':'completeTask','taskId':'%s'}", sc_task(&s, "a"));
@@ -64,7 +61,7 @@ static void test_completing_the_last_task_completes_the_instance_at_the_none_end
  * the end event has completeScope = true. */
 static void test_a_none_end_event_instance_is_recorded_as_completing_its_scope(void) {
     scenario s;
-    CHECK(sc_open(&s, ONE_TASK));
+    CHECK(sc_open(&s, M_ONE_TASK));
     CHECK(sc_start(&s, NULL));
     sc_do(&s, "{'command':'completeTask','taskId':'%s'}", sc_task(&s, "a"));
     CHECK(sc_ok(&s));
@@ -129,7 +126,7 @@ static void test_a_user_task_assignee_expression_is_resolved_from_the_variables(
 
 static void test_a_user_task_without_assignee_or_priority_is_unassigned_with_priority_50(void) {
     scenario s;
-    CHECK(sc_open(&s, ONE_TASK));
+    CHECK(sc_open(&s, M_ONE_TASK));
     CHECK(sc_start(&s, NULL));
     const cJSON *t = sc_entry(&s, "tasks", "taskDefinitionKey", "a", 0);
     CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(t, "assignee")));
@@ -168,7 +165,7 @@ static void test_completing_a_task_sets_its_variables_on_the_instance(void) {
 
 static void test_completing_an_unknown_task_fails_with_not_found(void) {
     scenario s;
-    CHECK(sc_open(&s, ONE_TASK));
+    CHECK(sc_open(&s, M_ONE_TASK));
     CHECK(sc_start(&s, NULL));
     sc_do(&s, "{'command':'completeTask','taskId':'nope'}");
     CHECK_STR(sc_error(&s), "NotFoundException: Cannot find task with id nope: task is null");
@@ -268,15 +265,9 @@ static void test_a_condition_on_an_unknown_variable_fails_the_command_naming_the
     sc_close(&s);
 }
 
-/* start → fork → a, b → join → c → end */
-static const char *PARALLEL =
-    M_PROC(M_START ",{'type':'parallelGateway','id':'fork'},{'type':'parallelGateway','id':'join'}," M_USER("a") ","
-           M_USER("b") "," M_USER("c") "," M_END,
-           "'start->fork->a->join->c->end', 'fork->b->join'");
-
 static void test_a_parallel_gateway_forks_into_concurrent_tokens(void) {
     scenario s;
-    CHECK(sc_open(&s, PARALLEL));
+    CHECK(sc_open(&s, M_PARALLEL));
     CHECK(sc_start(&s, NULL));
     CHECK_STR(sc_tree(&s), "proc(a,b)");
     CHECK_STR(sc_task_keys(&s), "a,b");
@@ -290,7 +281,7 @@ static void test_a_parallel_gateway_forks_into_concurrent_tokens(void) {
 
 static void test_a_parallel_join_waits_for_both_branches(void) {
     scenario s;
-    CHECK(sc_open(&s, PARALLEL));
+    CHECK(sc_open(&s, M_PARALLEL));
     CHECK(sc_start(&s, NULL));
     sc_do(&s, "{'command':'completeTask','taskId':'%s'}", sc_task(&s, "a"));
     CHECK(sc_ok(&s));
@@ -381,20 +372,9 @@ static void test_an_inclusive_join_waits_only_for_tokens_that_can_still_arrive(v
 /* embedded subprocesses and events passing through                                               */
 /* ---------------------------------------------------------------------------------------------- */
 
-/* start → sub { s1 → inner { s2 → deep → e2 } → e1 } → after → end */
-static const char *NESTED =
-    M_PROC(M_START ","
-           M_SUB("sub", "{'type':'startEvent','id':'s1'},"
-                        M_SUB("inner", "{'type':'startEvent','id':'s2'}," M_USER("deep") ",{'type':'endEvent','id':'e2'}",
-                              "'s2->deep->e2'")
-                        ",{'type':'endEvent','id':'e1'}",
-                  "'s1->inner->e1'")
-           "," M_USER("after") "," M_END,
-           "'start->sub->after->end'");
-
 static void test_an_embedded_subprocess_nested_two_levels_shows_in_the_tree(void) {
     scenario s;
-    CHECK(sc_open(&s, NESTED));
+    CHECK(sc_open(&s, M_NESTED));
     CHECK(sc_start(&s, NULL));
     CHECK_STR(sc_tree(&s), "proc(sub(inner(deep)))");
     const cJSON *tree = sc_activity_instances(&s);
@@ -416,7 +396,7 @@ static void test_an_embedded_subprocess_nested_two_levels_shows_in_the_tree(void
 
 static void test_an_embedded_subprocess_completes_and_the_token_continues_after_it(void) {
     scenario s;
-    CHECK(sc_open(&s, NESTED));
+    CHECK(sc_open(&s, M_NESTED));
     CHECK(sc_start(&s, NULL));
     sc_do(&s, "{'command':'completeTask','taskId':'%s'}", sc_task(&s, "deep"));
     CHECK(sc_ok(&s));
@@ -619,7 +599,7 @@ static void test_an_error_propagates_out_of_nested_subprocesses_to_the_catching_
 
 static void test_the_activity_instances_of_an_ended_instance_are_not_found(void) {
     scenario s;
-    CHECK(sc_open(&s, ONE_TASK));
+    CHECK(sc_open(&s, M_ONE_TASK));
     CHECK(sc_start(&s, NULL));
     sc_do(&s, "{'command':'delete'}");
     CHECK(sc_ok(&s));
@@ -642,7 +622,7 @@ static void test_the_activity_instances_of_an_ended_instance_are_not_found(void)
 
 static void test_the_history_of_a_simple_run_lists_its_events_in_camunda_order(void) {
     scenario s;
-    CHECK(sc_open(&s, ONE_TASK));
+    CHECK(sc_open(&s, M_ONE_TASK));
     CHECK(sc_start(&s, "'variables':{'n':{'value':1,'type':'Integer'}}"));
     CHECK_STR(sc_history(&s), "processInstanceStart variableCreate(n) activityInstanceStart(start) "
                               "activityInstanceEnd(start) activityInstanceStart(a) taskCreate(a)");
@@ -672,7 +652,7 @@ static void test_the_history_of_a_simple_run_lists_its_events_in_camunda_order(v
 
 static void test_deleting_an_instance_cancels_its_activities_and_ends_it_externally_terminated(void) {
     scenario s;
-    CHECK(sc_open(&s, NESTED));
+    CHECK(sc_open(&s, M_NESTED));
     CHECK(sc_start(&s, NULL));
     sc_do(&s, "{'command':'delete','deleteReason':'no longer needed'}");
     CHECK(sc_ok(&s));
@@ -697,7 +677,7 @@ static void test_deleting_an_instance_cancels_its_activities_and_ends_it_externa
 
 static void test_deleting_with_externally_terminated_false_ends_the_instance_internally_terminated(void) {
     scenario s;
-    CHECK(sc_open(&s, ONE_TASK));
+    CHECK(sc_open(&s, M_ONE_TASK));
     CHECK(sc_start(&s, NULL));
     sc_do(&s, "{'command':'delete','externallyTerminated':false}");
     CHECK(sc_ok(&s));
@@ -707,7 +687,7 @@ static void test_deleting_with_externally_terminated_false_ends_the_instance_int
 
 static void test_a_command_on_an_ended_instance_fails(void) {
     scenario s;
-    CHECK(sc_open(&s, ONE_TASK));
+    CHECK(sc_open(&s, M_ONE_TASK));
     CHECK(sc_start(&s, NULL));
     const char *task = sc_task(&s, "a");
     sc_do(&s, "{'command':'delete'}");
@@ -723,7 +703,7 @@ static void test_a_command_on_an_ended_instance_fails(void) {
 
 static void test_malformed_commands_return_errors_and_never_crash(void) {
     scenario s;
-    CHECK(sc_open(&s, ONE_TASK));
+    CHECK(sc_open(&s, M_ONE_TASK));
     CHECK(sc_start(&s, NULL));
     const char *bad[] = {
         "not json",
@@ -785,7 +765,7 @@ static void test_malformed_commands_return_errors_and_never_crash(void) {
 
 static void test_an_unknown_command_is_named_in_the_error(void) {
     scenario s;
-    CHECK(sc_open(&s, ONE_TASK));
+    CHECK(sc_open(&s, M_ONE_TASK));
     CHECK(sc_start(&s, NULL));
     sc_do(&s, "{'command':'frobnicate'}");
     const char *message = sc_error_message(&s);
@@ -795,7 +775,7 @@ static void test_an_unknown_command_is_named_in_the_error(void) {
 
 static void test_the_same_command_with_the_same_id_seed_gives_byte_identical_output(void) {
     scenario s;
-    CHECK(sc_open(&s, PARALLEL));
+    CHECK(sc_open(&s, M_PARALLEL));
     const char *cmd = "{\"command\":\"start\",\"now\":1767225600000,\"idSeed\":\"0123456789abcdef0123456789abcdef\","
                       "\"variables\":{\"x\":{\"value\":1,\"type\":\"Integer\"}}}";
     sc_raw(&s, cmd, strlen(cmd));
@@ -816,7 +796,7 @@ static void test_the_same_command_with_the_same_id_seed_gives_byte_identical_out
     char *second = sc_dup(s.last_text);
     /* run it again against the state before it: sc_do kept the new state, so rebuild the command */
     scenario t;
-    CHECK(sc_open(&t, PARALLEL));
+    CHECK(sc_open(&t, M_PARALLEL));
     CHECK(sc_start(&t, NULL));
     sc_do(&t, "{'command':'completeTask','taskId':'%s','idSeed':'00000000000000000000000000000abc'}", task);
     CHECK(t.last_text && strcmp(second, t.last_text) == 0);

@@ -8,29 +8,9 @@
 #include "check.h"
 #include "scenario.h"
 
-/* start → a → end */
-static const char *ONE_TASK = M_PROC(M_START "," M_USER("a") "," M_END, "'start->a->end'");
-
-/* start → fork → a, b → join → c → end */
-static const char *PARALLEL =
-    M_PROC(M_START ",{'type':'parallelGateway','id':'fork'},{'type':'parallelGateway','id':'join'}," M_USER("a") ","
-           M_USER("b") "," M_USER("c") "," M_END,
-           "'start->fork->a->join->c->end', 'fork->b->join'");
-
-/* start → sub { s1 → inner { s2 → deep → e2 } → e1 } → after → end */
-static const char *NESTED =
-    M_PROC(M_START ","
-           M_SUB("sub", "{'type':'startEvent','id':'s1'},"
-                        M_SUB("inner", "{'type':'startEvent','id':'s2'}," M_USER("deep") ",{'type':'endEvent','id':'e2'}",
-                              "'s2->deep->e2'")
-                        ",{'type':'endEvent','id':'e1'}",
-                  "'s1->inner->e1'")
-           "," M_USER("after") "," M_END,
-           "'start->sub->after->end'");
-
 static void test_start_before_an_activity_inside_a_subprocess_creates_the_subprocess_without_its_start_event(void) {
     scenario s;
-    CHECK(sc_open(&s, NESTED));
+    CHECK(sc_open(&s, M_NESTED));
     CHECK(sc_start(&s, "'startInstructions':[{'type':'startBeforeActivity','activityId':'deep'}]"));
     CHECK_STR(sc_tree(&s), "proc(sub(inner(deep)))");
     CHECK(sc_event(&s, "activityInstanceStart", "activityId", "start", 0) == NULL);
@@ -65,7 +45,7 @@ static void test_start_after_an_activity_takes_its_single_outgoing_flow(void) {
 
 static void test_start_transition_takes_the_given_flow(void) {
     scenario s;
-    CHECK(sc_open(&s, PARALLEL));
+    CHECK(sc_open(&s, M_PARALLEL));
     CHECK(sc_start(&s, "'startInstructions':[{'type':'startTransition','transitionId':'fork_b'}]"));
     /* b alone reaches the parallel join, which waits for its other incoming flow */
     CHECK_STR(sc_tree(&s), "proc(b)");
@@ -78,7 +58,7 @@ static void test_start_transition_takes_the_given_flow(void) {
 
 static void test_start_instruction_variables_go_to_the_instance_unless_local(void) {
     scenario s;
-    CHECK(sc_open(&s, NESTED));
+    CHECK(sc_open(&s, M_NESTED));
     CHECK(sc_start(&s, "'startInstructions':[{'type':'startBeforeActivity','activityId':'deep',"
                        "'variables':{'g':{'value':1,'type':'Integer'},'l':{'value':2,'type':'Integer','local':true}}}]"));
     const cJSON *root = sc_query(&s, "{'command':'variables','local':true}");
@@ -92,7 +72,7 @@ static void test_start_instruction_variables_go_to_the_instance_unless_local(voi
 
 static void test_start_before_an_unknown_activity_fails_with_camundas_message(void) {
     scenario s;
-    CHECK(sc_open(&s, ONE_TASK));
+    CHECK(sc_open(&s, M_ONE_TASK));
     sc_do(&s, "{'command':'start','startInstructions':[{'type':'startBeforeActivity','activityId':'nope'}]}");
     CHECK_STR(sc_error(&s), "NotValidException: Cannot perform instruction: Start before activity 'nope'; Element "
                             "'nope' does not exist in process 'proc:1:test': element is null");
@@ -101,7 +81,7 @@ static void test_start_before_an_unknown_activity_fails_with_camundas_message(vo
 
 static void test_start_after_an_unknown_activity_fails_with_camundas_message(void) {
     scenario s;
-    CHECK(sc_open(&s, ONE_TASK));
+    CHECK(sc_open(&s, M_ONE_TASK));
     sc_do(&s, "{'command':'start','startInstructions':[{'type':'startAfterActivity','activityId':'nope'}]}");
     CHECK_STR(sc_error(&s), "NotValidException: Cannot perform instruction: Start after activity 'nope'; Activity "
                             "'nope' does not exist: activity is null");
@@ -110,7 +90,7 @@ static void test_start_after_an_unknown_activity_fails_with_camundas_message(voi
 
 static void test_start_transition_with_an_unknown_flow_fails_with_camundas_message(void) {
     scenario s;
-    CHECK(sc_open(&s, ONE_TASK));
+    CHECK(sc_open(&s, M_ONE_TASK));
     sc_do(&s, "{'command':'start','startInstructions':[{'type':'startTransition','transitionId':'nope'}]}");
     CHECK_STR(sc_error(&s), "NotValidException: Cannot perform instruction: Start transition 'nope'; Element 'nope' "
                             "does not exist in process 'proc:1:test': element is null");
@@ -119,7 +99,7 @@ static void test_start_transition_with_an_unknown_flow_fails_with_camundas_messa
 
 static void test_start_after_an_activity_without_exactly_one_outgoing_flow_fails(void) {
     scenario s;
-    CHECK(sc_open(&s, PARALLEL));
+    CHECK(sc_open(&s, M_PARALLEL));
     sc_do(&s, "{'command':'start','startInstructions':[{'type':'startAfterActivity','activityId':'end'}]}");
     CHECK_STR(sc_error(&s), "ProcessEngineException: Cannot start after activity end; activity has no outgoing "
                             "sequence flow to take");
@@ -171,7 +151,7 @@ static void test_a_second_instruction_into_the_same_subprocess_reuses_its_instan
 
 static void test_an_instruction_into_one_of_two_subprocess_instances_is_ambiguous(void) {
     scenario s;
-    CHECK(sc_open(&s, NESTED));
+    CHECK(sc_open(&s, M_NESTED));
     sc_do(&s, "{'command':'start','startInstructions':[{'type':'startBeforeActivity','activityId':'sub'},"
               "{'type':'startBeforeActivity','activityId':'sub'},{'type':'startBeforeActivity','activityId':'inner'}]}");
     CHECK_STR(sc_error(&s), "ProcessEngineException: Ancestor activity execution is ambiguous for activity Activity(sub)");
@@ -282,13 +262,13 @@ static void test_start_before_a_terminate_end_event_ends_the_instance(void) {
  * the last instruction. */
 static void test_an_instance_ends_only_after_its_last_start_instruction(void) {
     scenario s;
-    CHECK(sc_open(&s, ONE_TASK));
+    CHECK(sc_open(&s, M_ONE_TASK));
     CHECK(sc_start(&s, "'startInstructions':[{'type':'startBeforeActivity','activityId':'end'},"
                        "{'type':'startBeforeActivity','activityId':'a'}]"));
     CHECK(!sc_ended(&s));
     CHECK_STR(sc_tree(&s), "proc(a)");
     sc_close(&s);
-    CHECK(sc_open(&s, ONE_TASK));
+    CHECK(sc_open(&s, M_ONE_TASK));
     CHECK(sc_start(&s, "'startInstructions':[{'type':'startBeforeActivity','activityId':'end'}]"));
     CHECK(sc_ended(&s));
     CHECK_STR(sc_end_state(&s), "COMPLETED");
@@ -297,7 +277,7 @@ static void test_an_instance_ends_only_after_its_last_start_instruction(void) {
 
 static void test_an_unknown_instruction_type_is_refused(void) {
     scenario s;
-    CHECK(sc_open(&s, ONE_TASK));
+    CHECK(sc_open(&s, M_ONE_TASK));
     sc_do(&s, "{'command':'start','startInstructions':[{'type':'cancel','activityId':'a'}]}");
     CHECK(sc_error(&s) != NULL);
     sc_do(&s, "{'command':'start','startInstructions':[{'type':'startBeforeActivity'}]}");
