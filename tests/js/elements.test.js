@@ -7,20 +7,15 @@
 // (docs/compatibility.md, docs/bpmn-coverage.md) where they apply.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { BpmnError, CoreError, createEngine, loadCore } from '../../js/index.js';
+import { coreModule, fixture, root, T0 } from './support.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const wasmPath = join(root, 'dist', 'detour-core.wasm');
-assert.ok(existsSync(wasmPath), `${wasmPath} is missing: run npm run build`);
-const module = await WebAssembly.compile(readFileSync(wasmPath));
 
-const fixture = (name) => readFileSync(join(root, 'tests', 'fixtures', 'bpmn', name), 'utf8');
 
-const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
@@ -43,7 +38,7 @@ async function newEngine() {
     now += ms;
   };
   const engine = await createEngine({
-    core: await loadCore(module),
+    core: await loadCore(coreModule),
     clock,
     ids: () => (++n).toString(16).padStart(32, '0'),
   });

@@ -2,21 +2,13 @@
 // tasks, jobs and timers, messages, variables, history, deletion, and atomicity of failures.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { CoreError, loadCore } from '../../js/core.js';
 import { BpmnError, Engine } from '../../js/engine.js';
 import { MemoryStore } from '../../js/store/memory.js';
+import { coreModule, fixture, T0 } from './support.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const wasmPath = join(root, 'dist', 'detour-core.wasm');
-assert.ok(existsSync(wasmPath), `${wasmPath} is missing: run npm run build`);
-const module = await WebAssembly.compile(readFileSync(wasmPath));
 
-const fixture = (name) => readFileSync(join(root, 'tests', 'fixtures', 'bpmn', name), 'utf8');
-const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
 const MINUTE = 60000;
 
 /** A fresh engine with a fixed clock (advance with clock.set / clock.add) and counted ids. */
@@ -26,7 +18,7 @@ async function newEngine(options = {}) {
   const clock = () => now;
   clock.add = (ms) => { now += ms; };
   const engine = new Engine({
-    core: await loadCore(module),
+    core: await loadCore(coreModule),
     store: new MemoryStore(),
     clock,
     ids: () => (++n).toString(16).padStart(32, '0'),
@@ -501,7 +493,7 @@ test('an engine over an existing store compiles stored definitions on first use'
   const { engine, store } = await newEngine();
   await engine.deploy(fixture('user-task.bpmn'));
   const pi = await engine.startProcessInstanceByKey('userTaskProcess');
-  const other = new Engine({ core: await loadCore(module), store });
+  const other = new Engine({ core: await loadCore(coreModule), store });
   const [task] = await other.tasks({ processInstanceId: pi.id });
   await other.completeTask(task.id);
   assert.equal((await other.historicProcessInstances({ processInstanceId: pi.id }))[0].state, 'COMPLETED');
