@@ -116,6 +116,27 @@ static char *run_result(run *r) {
     return jw_take(&out);
 }
 
+/* --- suspension --- */
+
+/* Camunda's EnginePersistenceLogger.suspendedEntityException (ENGINE-03043): what a command may
+ * not do to a suspended instance's task, external task or execution. */
+static bool ensure_active(run *r, const char *entity, const char *id) {
+    if (!r->ctx.pi->suspended) return true;
+    return error_set(r->err, ERR_SUSPENDED, "ENGINE-03043 %s with id '%s' is suspended.", entity, id);
+}
+
+/* Suspends or activates the instance; its jobs follow it (Camunda updates them with the instance).
+ * Doing it twice is no error: the state and its history event are simply written again. */
+static bool cmd_suspend(run *r) {
+    const cJSON *p = param(r->cmd, "suspended");
+    if (!cJSON_IsBool(p)) return error_set(r->err, ERR_INVALID_REQUEST, "suspended must be a boolean");
+    instance *pi = r->ctx.pi;
+    pi->suspended = cJSON_IsTrue(p);
+    for (size_t i = 0; i < pi->jobs.n; i++) pi->jobs.items[i]->suspended = pi->suspended;
+    history_process_update(&r->ctx);
+    return true;
+}
+
 /* --- start --- */
 
 static bool run_instruction(exec_ctx *ctx, const cJSON *ins, error *err) {
@@ -226,6 +247,7 @@ static bool cmd_complete_task(run *r) {
     if (!required_string(r->cmd, "taskId", &task_id, r->err)) return false;
     task *t = state_task_by_id(r->ctx.pi, task_id);
     if (!t) return error_set(r->err, ERR_NOT_FOUND, "Cannot find task with id %s: task is null", task_id);
+    if (!ensure_active(r, "task", task_id)) return false;
     execution *exec = t->exec;
     if (!exec_set_variables_json(&r->ctx, exec, param(r->cmd, "variables"), false)) return false;
     if (!exec_set_variables_json(&r->ctx, exec, param(r->cmd, "localVariables"), true)) return false;
@@ -252,6 +274,9 @@ static bool check_worker(run *r, external_task *t, const char *refusal) {
     return error_set(r->err, ERR_BAD_REQUEST, refusal, t->id, worker, t->worker_id ? t->worker_id : "null");
 }
 
+/* Camunda checks the worker first, then ExternalTaskEntity.ensureActive. */
+static bool ensure_external_task_active(run *r, const external_task *t) { return ensure_active(r, "ExternalTask", t->id); }
+
 #define REFUSE_COMPLETE "External Task %s cannot be completed by worker '%s'. It is locked by worker '%s'."
 #define REFUSE_FAILURE "Failure of External Task %s cannot be reported by worker '%s'. It is locked by worker '%s'."
 #define REFUSE_BPMN_ERROR "Bpmn error of External Task %s cannot be reported by worker '%s'. It is locked by worker '%s'."
@@ -267,6 +292,7 @@ static bool cmd_lock_external_task(run *r) {
         !int_param(r->cmd, "lockDuration", 0, &duration, r->err))
         return false;
     if (duration <= 0) return error_set(r->err, ERR_BAD_REQUEST, "lockDuration is not greater than 0");
+    if (!ensure_external_task_active(r, t)) return false;
     free(t->worker_id);
     t->worker_id = str_dup(worker);
     t->lock_expiration = r->ctx.now + duration;
@@ -280,7 +306,7 @@ static bool cmd_lock_external_task(run *r) {
 
 static bool cmd_complete_external_task(run *r) {
     external_task *t = find_external_task(r);
-    if (!t || !check_worker(r, t, REFUSE_COMPLETE)) return false;
+    if (!t || !check_worker(r, t, REFUSE_COMPLETE) || !ensure_external_task_active(r, t)) return false;
     execution *exec = t->exec;
     if (!exec_set_variables_json(&r->ctx, exec, param(r->cmd, "variables"), false)) return false;
     if (!exec_set_variables_json(&r->ctx, exec, param(r->cmd, "localVariables"), true)) return false;
@@ -307,7 +333,7 @@ static incident *new_incident(exec_ctx *ctx, incident_kind kind, const char *act
 
 static bool cmd_fail_external_task(run *r) {
     external_task *t = find_external_task(r);
-    if (!t || !check_worker(r, t, REFUSE_FAILURE)) return false;
+    if (!t || !check_worker(r, t, REFUSE_FAILURE) || !ensure_external_task_active(r, t)) return false;
     const char *message, *details;
     int64_t retries, timeout;
     if (!string_param(r->cmd, "errorMessage", &message, r->err) ||
@@ -338,14 +364,14 @@ static bool cmd_extend_lock(run *r) {
     if (!t->worker_id || t->lock_expiration <= r->ctx.now)
         return error_set(r->err, ERR_BAD_REQUEST, "The lock of the External Task %s cannot be extended by worker '%s'",
                          t->id, worker);
-    if (!check_worker(r, t, REFUSE_EXTEND)) return false;
+    if (!check_worker(r, t, REFUSE_EXTEND) || !ensure_external_task_active(r, t)) return false;
     t->lock_expiration = r->ctx.now + duration;
     return true;
 }
 
 static bool cmd_bpmn_error_external_task(run *r) {
     external_task *t = find_external_task(r);
-    if (!t || !check_worker(r, t, REFUSE_BPMN_ERROR)) return false;
+    if (!t || !check_worker(r, t, REFUSE_BPMN_ERROR) || !ensure_external_task_active(r, t)) return false;
     const char *code, *message;
     if (!required_string(r->cmd, "errorCode", &code, r->err) || !string_param(r->cmd, "errorMessage", &message, r->err))
         return false;
@@ -362,7 +388,8 @@ static bool cmd_execute_job(run *r) {
     if (!required_string(r->cmd, "jobId", &id, r->err)) return false;
     job *j = state_job_by_id(r->ctx.pi, id);
     if (!j) return error_set(r->err, ERR_NOT_FOUND, "No job found with id '%s': job is null", id);
-    if (j->suspended) return error_set(r->err, ERR_SUSPENDED, "Job with id '%s' is suspended", id);
+    if (j->suspended || r->ctx.pi->suspended)
+        return error_set(r->err, ERR_SUSPENDED, "Job with id '%s' is suspended", id);
     return exec_execute_job(&r->ctx, j);
 }
 
@@ -399,7 +426,8 @@ static bool cmd_fire_due_timers(run *r) {
     if (!ids) abort();
     for (size_t i = 0; i < pi->jobs.n; i++) {
         job *j = pi->jobs.items[i];
-        if (j->kind >= JOB_TIMER_BOUNDARY && !j->suspended && j->due <= r->ctx.now) ids[n++] = str_dup(j->id);
+        if (j->kind >= JOB_TIMER_BOUNDARY && !j->suspended && !pi->suspended && j->due <= r->ctx.now)
+            ids[n++] = str_dup(j->id);
     }
     bool ok = true;
     for (size_t i = 0; i < n; i++) {
@@ -416,6 +444,42 @@ static bool cmd_fire_due_timers(run *r) {
     return ok;
 }
 
+/* Camunda's SetJobRetriesCmd through ManagementService.setJobRetries(retries).jobId(id).dueDate(d):
+ * the retries are checked first (CommandLogger ENGINE-13054), then the job is looked up (13053,
+ * sic: the stray quote is Camunda's). JobEntity.setRetries raises or resolves the failedJob
+ * incident when the retries leave or reach 0. */
+static bool cmd_set_job_retries(run *r) {
+    const cJSON *p = param(r->cmd, "retries");
+    int64_t retries;
+    if (!p || cJSON_IsNull(p)) return error_set(r->err, ERR_NOT_VALID, "retries is null");
+    if (!int_param(r->cmd, "retries", 0, &retries, r->err)) return false;
+    if (retries < 0)
+        return error_set(r->err, ERR_ENGINE,
+                         "ENGINE-13054 The number of job retries must be a non-negative Integer, but '%lld' has been "
+                         "provided.",
+                         (long long)retries);
+    if (retries > INT32_MAX) return error_set(r->err, ERR_INVALID_REQUEST, "retries must be a 32-bit integer");
+    const char *id;
+    if (!string_param(r->cmd, "jobId", &id, r->err)) return false;
+    if (!id || !*id)
+        return error_set(r->err, ERR_ENGINE,
+                         "ENGINE-13052 You must specify exactly one of jobId, jobIds or jobDefinitionId as parameter. "
+                         "The parameter can not be null.");
+    job *j = state_job_by_id(r->ctx.pi, id);
+    if (!j) return error_set(r->err, ERR_ENGINE, "ENGINE-13053 No job found with id '%s'.'", id);
+    const cJSON *due = param(r->cmd, "dueDate");
+    int64_t due_ms = 0;
+    if (due && !cJSON_IsNull(due) && !int_param(r->cmd, "dueDate", 0, &due_ms, r->err)) return false;
+    if (due_ms < 0) return error_set(r->err, ERR_INVALID_REQUEST, "dueDate must be epoch milliseconds");
+    int old = j->retries;
+    j->retries = (int)retries;
+    if (due) j->due = due_ms; /* present: set, null included (due now) */
+    if (old == 0 && retries > 0) events_resolve_incidents(&r->ctx, j->id);
+    else if (old > 0 && retries == 0)
+        new_incident(&r->ctx, INCIDENT_FAILED_JOB, j->activity->id, j->exec, j->id, j->exception_message);
+    return true;
+}
+
 /* --- messages --- */
 
 static bool cmd_correlate_message(run *r) {
@@ -426,7 +490,8 @@ static bool cmd_correlate_message(run *r) {
     char **ids = malloc((pi->subscriptions.n + 1) * sizeof *ids);
     if (!ids) abort();
     size_t n = 0;
-    for (size_t i = 0; i < pi->subscriptions.n; i++)
+    /* Camunda correlates to active executions only: a suspended instance matches nothing */
+    for (size_t i = 0; i < pi->subscriptions.n && !pi->suspended; i++)
         if (str_eq(pi->subscriptions.items[i]->event_name, name)) ids[n++] = str_dup(pi->subscriptions.items[i]->id);
     bool ok = n > 0 && (all || n == 1);
     if (n == 0)
@@ -613,6 +678,8 @@ static const struct {
     {"correlateMessage", cmd_correlate_message},
     {"modifyVariables", cmd_modify_variables},
     {"delete", cmd_delete},
+    {"suspend", cmd_suspend},
+    {"setJobRetries", cmd_set_job_retries},
 };
 
 char *commands_run(const model *m, const cJSON *cmd, error *err) {

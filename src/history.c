@@ -41,6 +41,15 @@ void history_process_end(exec_ctx *ctx, const char *end_activity_id) {
     jw_object_end(w);
 }
 
+void history_process_update(exec_ctx *ctx) {
+    const instance *pi = ctx->pi;
+    json_writer *w = event(ctx, "processInstanceUpdate");
+    jw_key_string(w, "processInstanceId", pi->id);
+    jw_key_string(w, "state", pi->suspended ? "SUSPENDED" : "ACTIVE");
+    jw_key_int(w, "time", ctx->now);
+    jw_object_end(w);
+}
+
 void history_activity_start(exec_ctx *ctx, const char *ai_id, const char *parent_ai_id,
                             const model_element *activity, const execution *exec) {
     json_writer *w = event(ctx, "activityInstanceStart");

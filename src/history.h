@@ -14,6 +14,8 @@
 
 void history_process_start(exec_ctx *ctx, const char *start_activity_id);
 void history_process_end(exec_ctx *ctx, const char *end_activity_id);
+/* The instance was suspended or activated: its historic state becomes SUSPENDED or ACTIVE. */
+void history_process_update(exec_ctx *ctx);
 void history_activity_start(exec_ctx *ctx, const char *ai_id, const char *parent_ai_id,
                             const model_element *activity, const execution *exec);
 void history_activity_end(exec_ctx *ctx, const char *ai_id, const model_element *activity, bool canceled,
