@@ -402,10 +402,12 @@ static char *record_job_failure(const model *m, const cJSON *cmd, error *failure
     }
     jw_array_begin(&r.ctx.history);
     job *j = state_job_by_id(r.ctx.pi, param(cmd, "jobId")->valuestring);
-    j->retries = j->retries > 0 ? j->retries - 1 : 0;
+    bool had_retries = j->retries > 0;
+    j->retries = had_retries ? j->retries - 1 : 0;
     free(j->exception_message);
     j->exception_message = str_dup(failure->message);
-    if (j->retries == 0)
+    /* a job forced to run at 0 retries already has its incident (Camunda checks for it too) */
+    if (had_retries && j->retries == 0)
         new_incident(&r.ctx, INCIDENT_FAILED_JOB, j->activity->id, j->exec, j->id, failure->message);
     jw_object_begin(&r.result);
     jw_key_bool(&r.result, "failed", true);

@@ -131,6 +131,18 @@ static void test_a_job_that_succeeds_after_failing_resolves_its_incident(void) {
     sc_close(&s);
 }
 
+static void test_a_job_forced_to_run_again_at_zero_retries_keeps_one_incident(void) {
+    sc_delegates_reset();
+    sc_delegate("charge", "{'error':{'message':'bank offline'}}");
+    scenario s;
+    CHECK(sc_open(&s, ASYNC_SERVICE));
+    CHECK(sc_start(&s, NULL));
+    const char *job = sc_job(&s, "setter");
+    for (int i = 0; i < 5; i++) sc_do(&s, "{'command':'executeJob','jobId':'%s'}", job);
+    CHECK(sc_count(&s, "incidents", NULL, NULL) == 1);
+    sc_close(&s);
+}
+
 static void test_async_after_parks_the_token_after_the_completed_activity(void) {
     scenario s;
     CHECK(sc_open(&s, M_PROC(M_START ",{'type':'userTask','id':'a','asyncAfter':true}," M_USER("b") "," M_END,
@@ -242,6 +254,7 @@ int main(void) {
     RUN(test_fire_due_timers_does_not_run_async_continuations);
     RUN(test_a_failing_job_loses_its_work_and_counts_down_its_retries_to_an_incident);
     RUN(test_a_job_that_succeeds_after_failing_resolves_its_incident);
+    RUN(test_a_job_forced_to_run_again_at_zero_retries_keeps_one_incident);
     RUN(test_async_after_parks_the_token_after_the_completed_activity);
     RUN(test_an_async_after_start_event_returns_the_start_with_a_parked_token);
     RUN(test_async_before_a_subprocess_parks_the_token_before_its_scope_exists);
