@@ -293,6 +293,10 @@ static bool cmd_lock_external_task(run *r) {
         return false;
     if (duration <= 0) return error_set(r->err, ERR_BAD_REQUEST, "lockDuration is not greater than 0");
     if (!ensure_external_task_active(r, t)) return false;
+    /* another worker's fetchAndLock got it first (its lock is in the state this command reads) */
+    if (t->lock_expiration > r->ctx.now)
+        return error_set(r->err, ERR_OPTIMISTIC_LOCK, "ExternalTask[%s] is already locked until %lld", t->id,
+                         (long long)t->lock_expiration);
     free(t->worker_id);
     t->worker_id = str_dup(worker);
     t->lock_expiration = r->ctx.now + duration;

@@ -69,6 +69,23 @@ static void test_locking_an_external_task_returns_it_with_the_visible_variables(
     sc_close(&s);
 }
 
+static void test_a_locked_external_task_cannot_be_locked_again_until_its_lock_expires(void) {
+    scenario s;
+    CHECK(start_external(&s));
+    const char *id = sc_ext(&s, "svc");
+    sc_do(&s, "{'command':'lockExternalTask','externalTaskId':'%s','workerId':'w1','lockDuration':1000}", id);
+    CHECK(sc_ok(&s));
+    s.now += 999;
+    sc_do(&s, "{'command':'lockExternalTask','externalTaskId':'%s','workerId':'w2','lockDuration':1000}", id);
+    CHECK(strncmp(sc_error(&s), "OptimisticLockingException: ", 28) == 0);
+    CHECK_STR(sc_str(sc_entry(&s, "externalTasks", "id", id, 0), "workerId"), "w1");
+    s.now += 1;
+    sc_do(&s, "{'command':'lockExternalTask','externalTaskId':'%s','workerId':'w2','lockDuration':1000}", id);
+    CHECK(sc_ok(&s));
+    CHECK_STR(sc_str(sc_entry(&s, "externalTasks", "id", id, 0), "workerId"), "w2");
+    sc_close(&s);
+}
+
 static void test_completing_an_external_task_sets_its_variables_and_continues(void) {
     scenario s;
     CHECK(start_external(&s));
@@ -490,6 +507,7 @@ int main(void) {
     RUN(test_an_external_service_task_creates_an_unlocked_external_task_on_its_topic);
     RUN(test_a_constant_task_priority_is_the_external_tasks_priority);
     RUN(test_locking_an_external_task_returns_it_with_the_visible_variables);
+    RUN(test_a_locked_external_task_cannot_be_locked_again_until_its_lock_expires);
     RUN(test_completing_an_external_task_sets_its_variables_and_continues);
     RUN(test_completing_an_external_task_locked_by_another_worker_fails);
     RUN(test_an_unknown_external_task_is_not_found);
