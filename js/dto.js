@@ -1,7 +1,8 @@
 // dto.js — the engine's rows in Camunda's DTO shapes (dates stay epoch ms; REST formats them).
 
 export function definitionDto(d) {
-  const { model, ...dto } = d;
+  // the model and the job definitions are the engine's, not part of ProcessDefinitionDto
+  const { model, jobDefinitions, ...dto } = d;
   return dto;
 }
 
@@ -74,7 +75,7 @@ export function externalTaskDto(t) {
 export function jobDto(j) {
   return {
     id: j.id,
-    jobDefinitionId: null,
+    jobDefinitionId: j.jobDefinitionId ?? null,
     processInstanceId: j.processInstanceId ?? null,
     processDefinitionId: j.processDefinitionId ?? null,
     processDefinitionKey: j.processDefinitionKey ?? null,
@@ -108,7 +109,22 @@ export function incidentDto(i) {
     configuration: i.configuration ?? null,
     tenantId: i.tenantId ?? null,
     incidentMessage: i.incidentMessage ?? null,
-    jobDefinitionId: null,
+    jobDefinitionId: i.jobDefinitionId ?? null,
     annotation: null,
+  };
+}
+
+export function jobDefinitionDto(d) {
+  return {
+    id: d.id,
+    processDefinitionId: d.processDefinitionId ?? null,
+    processDefinitionKey: d.processDefinitionKey ?? null,
+    jobType: d.jobType ?? null,
+    jobConfiguration: d.jobConfiguration ?? null,
+    activityId: d.activityId ?? null,
+    suspended: !!d.suspended,
+    overridingJobPriority: d.overridingJobPriority ?? null,
+    tenantId: d.tenantId ?? null,
+    deploymentId: d.deploymentId ?? null,
   };
 }

@@ -60,6 +60,13 @@ export async function historyRows(events, ctx, store, uuid) {
         });
         break;
       }
+      case 'processInstanceUpdate': {
+        // suspension: the historic state follows the instance (SUSPENDED / ACTIVE) while it runs
+        const row = await get('processInstance', e.processInstanceId);
+        if (!row || row.endTime != null) break;
+        put('processInstance', { ...row, state: e.state });
+        break;
+      }
       case 'activityInstanceStart':
         put('activityInstance', {
           id: e.id,

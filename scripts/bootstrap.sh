@@ -14,9 +14,10 @@ say() { echo "bootstrap: $*"; }
 # cmake, ninja-build: native build; clang, lld, libclang-rt-14-dev: fuzzing and wasm linking;
 # libcjson-dev: cJSON natively; wasi-libc, libclang-rt-14-dev-wasm32: the wasi build; binaryen
 # (wasm-opt), wabt (wasm-objdump); emscripten: the second wasm build; dpkg-dev: unpacks the cJSON
-# source package.
+# source package; postgresql: the server binaries (initdb, pg_ctl) the PostgreSQL tests start a
+# throw-away cluster with (no cluster of its own is used).
 packages=(cmake ninja-build clang lld libclang-rt-14-dev libcjson-dev wasi-libc
-          libclang-rt-14-dev-wasm32 binaryen wabt emscripten dpkg-dev)
+          libclang-rt-14-dev-wasm32 binaryen wabt emscripten dpkg-dev postgresql)
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
 

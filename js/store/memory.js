@@ -9,7 +9,15 @@
 //  - Index rows belong to one instance and are replaced as a whole on every commit (kinds: tasks,
 //    externalTasks, jobs, subscriptions, incidents). History rows are upserted by (kind, id).
 //  - Queries take simple filters (see matches() below), so they map onto SQL WHERE clauses.
+//    Results come in insertion order: repository, instance and history rows in the order they
+//    were first put (an upsert keeps its place); index rows by instance (in the order each instance
+//    got rows of that kind, again after having none), then in the order of the committed array.
 //  - Rows are values: what comes in is not kept by reference, what goes out is a copy.
+//  - Job rows carry lockOwner and lockExpirationTime (epoch ms; null when unlocked), kept by the
+//    store, not by the core: acquireJobs() sets them, commit() keeps them on every job row that
+//    survives (except its unlockJobIds), unlockJob() / unlockAll() clear them.
+//  - deleteDeployment() removes a deployment and its definitions; deleteHistory() every history
+//    row of the given instances; close() releases what the store holds.
 // It knows nothing of BPMN: rows are opaque objects with a few named fields.
 
 export const INDEX_KINDS = ['tasks', 'externalTasks', 'jobs', 'subscriptions', 'incidents'];
@@ -58,6 +66,14 @@ export class MemoryStore {
     return select(this.definitionRows.values(), filter);
   }
 
+  /** Removes the deployment and its definitions. */
+  async deleteDeployment(id) {
+    this.deploymentRows.delete(id);
+    for (const [definitionId, row] of this.definitionRows) {
+      if (row.deploymentId === id) this.definitionRows.delete(definitionId);
+    }
+  }
+
   // --- runtime ----------------------------------------------------------------------------------
 
   /** The instance row ({id, revision, state, ...}) or null. */
@@ -85,10 +101,11 @@ export class MemoryStore {
    * Applies one instance's change atomically:
    *   {instanceId, revision: the revision it was read at (0: a new instance),
    *    instance: the new row without revision, or null to remove the instance and its index rows,
-   *    index: {kind: rows}, history: [{kind, row}] upserted by row.id}
+   *    index: {kind: rows}, history: [{kind, row}] upserted by row.id,
+   *    unlockJobIds: jobs whose lock is released (the one the command executed)}
    * Returns the new revision.
    */
-  async commit({ instanceId, revision, instance, index = {}, history = [] }) {
+  async commit({ instanceId, revision, instance, index = {}, history = [], unlockJobIds = [] }) {
     const current = this.instanceRows.get(instanceId);
     const currentRevision = current ? current.revision : 0;
     if (currentRevision !== revision) {
@@ -100,8 +117,10 @@ export class MemoryStore {
     const next = currentRevision + 1;
     if (instance) {
       this.instanceRows.set(instanceId, { ...instance, id: instanceId, revision: next });
+      const locks = this._locks(instanceId, unlockJobIds);
       for (const kind of INDEX_KINDS) {
-        const rows = (index[kind] ?? []).map((r) => ({ ...r, processInstanceId: r.processInstanceId ?? instanceId }));
+        let rows = (index[kind] ?? []).map((r) => ({ ...r, processInstanceId: r.processInstanceId ?? instanceId }));
+        if (kind === 'jobs') rows = rows.map((r) => ({ ...r, ...(locks.get(r.id) ?? UNLOCKED) }));
         if (rows.length) this.indexRows[kind].set(instanceId, rows);
         else this.indexRows[kind].delete(instanceId);
       }
@@ -116,6 +135,55 @@ export class MemoryStore {
     return next;
   }
 
+  /** The locks held on an instance's jobs, but those of `unlockJobIds`: job id → lock fields. */
+  _locks(instanceId, unlockJobIds) {
+    const locks = new Map();
+    for (const job of this.indexRows.jobs.get(instanceId) ?? []) {
+      if (job.lockOwner != null && !unlockJobIds.includes(job.id)) {
+        locks.set(job.id, { lockOwner: job.lockOwner, lockExpirationTime: job.lockExpirationTime });
+      }
+    }
+    return locks;
+  }
+
+  // --- job acquisition --------------------------------------------------------------------------
+
+  /**
+   * Locks up to maxJobs jobs that are due (dueDate null or ≤ now), have retries left, are not
+   * suspended and not locked (no lock, or an expired one) for lockOwner until now + lockDuration.
+   * → the locked job rows, by due date, then create time (then row order).
+   */
+  async acquireJobs({ lockOwner, now = Date.now(), lockDuration = 300000, maxJobs = 1 }) {
+    if (!lockOwner) throw new TypeError('acquireJobs: a lockOwner is required');
+    const candidates = [];
+    for (const jobs of this.indexRows.jobs.values()) for (const job of jobs) if (acquirable(job, now)) candidates.push(job);
+    const picked = candidates.sort(acquisitionOrder).slice(0, maxJobs);
+    for (const job of picked) Object.assign(job, { lockOwner, lockExpirationTime: now + lockDuration });
+    return picked.map(copy);
+  }
+
+  /** Releases jobId's lock if lockOwner holds it. → the number of jobs unlocked (0 or 1). */
+  async unlockJob(jobId, lockOwner) {
+    return this._unlock((job) => job.id === jobId && job.lockOwner === lockOwner);
+  }
+
+  /** Releases every lock lockOwner holds. → the number of jobs unlocked. */
+  async unlockAll(lockOwner) {
+    return this._unlock((job) => job.lockOwner === lockOwner);
+  }
+
+  _unlock(which) {
+    let n = 0;
+    for (const jobs of this.indexRows.jobs.values()) {
+      for (const job of jobs) {
+        if (job.lockOwner == null || !which(job)) continue;
+        Object.assign(job, UNLOCKED);
+        n++;
+      }
+    }
+    return n;
+  }
+
   // --- history ----------------------------------------------------------------------------------
 
   async getHistory(kind, id) {
@@ -126,6 +194,40 @@ export class MemoryStore {
   async history(kind, filter = {}) {
     return select(this.historyRows.get(kind)?.values() ?? [], filter);
   }
+
+  /** Removes every history row of these process instances (a historic instance's cascade). */
+  async deleteHistory(processInstanceIds) {
+    const ids = new Set(processInstanceIds);
+    for (const [kind, rows] of this.historyRows) {
+      for (const [id, row] of rows) {
+        if (ids.has(row.processInstanceId) || (kind === 'processInstance' && ids.has(id))) rows.delete(id);
+      }
+    }
+  }
+
+  async close() {}
+}
+
+const UNLOCKED = Object.freeze({ lockOwner: null, lockExpirationTime: null });
+
+/** Due, retries left, not suspended, not locked (or the lock expired: its node is gone). */
+export function acquirable(job, now) {
+  return (
+    (job.dueDate == null || job.dueDate <= now) &&
+    job.retries > 0 &&
+    job.suspended !== true &&
+    (job.lockExpirationTime == null || job.lockExpirationTime <= now)
+  );
+}
+
+/** Due date first (none: due since ever), then create time; ties keep their row order. */
+export function acquisitionOrder(a, b) {
+  return nullsFirst(a.dueDate, b.dueDate) || nullsFirst(a.createTime, b.createTime);
+}
+
+function nullsFirst(a, b) {
+  if (a == null || b == null) return (a == null ? 0 : 1) - (b == null ? 0 : 1);
+  return a - b;
 }
 
 function copy(row) {
