@@ -1,0 +1,65 @@
+// errors.js — Camunda's error bodies ({type, message, code}) and the status each error gets.
+//
+// The Java REST layer's rule (rest-contract.md §2, semantics.md §4.1): exceptions the REST layer
+// raises carry their own status and code null; engine exceptions of the BadUserRequest family are
+// 400 with code 0; any other engine exception is 500 with its code (0, or 1 for optimistic
+// locking). Anything else is a bug: 500 with its class name, logged by the server.
+
+/** An error the REST layer raises itself (InvalidRequestException / RestException), with its status. */
+export class RestError extends Error {
+  constructor(status, message, { type = 'InvalidRequestException', code = null } = {}) {
+    super(message);
+    this.name = 'RestError';
+    this.status = status;
+    this.type = type;
+    this.code = code;
+  }
+}
+
+/** 400 InvalidRequestException — the REST layer's usual complaint about a request. */
+export function invalidRequest(message) {
+  return new RestError(400, message);
+}
+
+// Engine exception types that are BadUserRequestException or one of its subclasses.
+const BAD_USER_REQUEST = new Set([
+  'BadUserRequestException',
+  'NotFoundException',
+  'NotValidException',
+  'NotAllowedException',
+  'SuspendedEntityInteractionException',
+  'ParseException',
+  'MigratingProcessInstanceValidationException',
+]);
+
+const ENGINE_CODES = { OptimisticLockingException: 1 };
+
+/** Whether `e` is an engine exception (a CoreError or a store error with a Camunda type). */
+export function isEngineError(e) {
+  return !(e instanceof RestError) && typeof e?.type === 'string';
+}
+
+/** → {status, body, bug}: the HTTP answer for any thrown value (bug: not an expected error). */
+export function errorResponse(e) {
+  if (e instanceof RestError) {
+    return { status: e.status, body: { type: e.type, message: e.message, code: e.code } };
+  }
+  if (isEngineError(e)) {
+    // The REST layer lets InvalidRequestException from variable conversion through as its own.
+    if (e.type === 'InvalidRequestException') return { status: 400, body: { type: e.type, message: e.message, code: null } };
+    const status = BAD_USER_REQUEST.has(e.type) ? 400 : 500;
+    return { status, body: { type: e.type, message: e.message, code: ENGINE_CODES[e.type] ?? 0 } };
+  }
+  const type = e?.constructor?.name && e.constructor.name !== 'Object' ? e.constructor.name : 'Error';
+  return { status: 500, body: { type, message: e?.message ?? String(e), code: null }, bug: true };
+}
+
+/**
+ * Rethrows an engine error as a RestError with the given status (and, when `message` is a
+ * function, its rewording of the engine message), as individual Java resources do. Other errors
+ * pass unchanged.
+ */
+export function asRestError(e, status, { type = 'InvalidRequestException', message = (m) => m } = {}) {
+  if (!isEngineError(e)) return e;
+  return new RestError(status, message(e.message), { type, code: ENGINE_CODES[e.type] ?? 0 });
+}

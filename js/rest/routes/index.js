@@ -1,0 +1,20 @@
+// routes/index.js — every REST resource the service serves, one module per Camunda resource.
+import * as deployment from './deployment.js';
+import * as detour from './detour.js'; // Detour's own: GET /detour/job-executor
+import * as engine from './engine.js';
+import * as execution from './execution.js';
+import * as externalTask from './external-task.js';
+import * as history from './history.js';
+import * as incident from './incident.js';
+import * as job from './job.js';
+import * as jobDefinition from './job-definition.js';
+import * as message from './message.js';
+import * as processDefinition from './process-definition.js';
+import * as processInstance from './process-instance.js';
+import * as task from './task.js';
+
+const resources = [engine, deployment, processDefinition, processInstance, execution, task, externalTask, job, jobDefinition, incident, message, history, detour];
+
+export function registerRoutes(router) {
+  for (const resource of resources) resource.register(router);
+}
