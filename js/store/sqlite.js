@@ -137,6 +137,11 @@ export class SqliteStore {
     // WAL + NORMAL: no fsync per commit (only at checkpoints); a crashed process loses no commit,
     // a power cut may lose the last ones (SQLite's documented trade-off).
     this.db.pragma('synchronous = NORMAL');
+    // A commit dirties pages across several tables and indexes; checkpointing every 10,000 pages
+    // (~40 MB of WAL) instead of SQLite's 1,000 and a 64 MB page cache write each hot page back
+    // less often (bench/service.js: about 20 % more commands/s).
+    this.db.pragma('wal_autocheckpoint = 10000');
+    this.db.pragma('cache_size = -65536');
     this.schemaVersion = migrate(this.db);
     this.statements = new Map();
     this._commitTx = this.db.transaction((change) => this._commit(change));
