@@ -39,6 +39,21 @@ export function isEngineError(e) {
   return !(e instanceof RestError) && typeof e?.type === 'string';
 }
 
+/** Whether `e` is an engine exception of the BadUserRequestException family (a 400 where it reaches the REST layer). */
+export function isBadUserRequest(e) {
+  return isEngineError(e) && BAD_USER_REQUEST.has(e.type);
+}
+
+/** The code an engine exception carries on the wire: 1 for optimistic locking, else 0. */
+export function engineCode(e) {
+  return ENGINE_CODES[e.type] ?? 0;
+}
+
+/** 400 for a request body over the service's limit (bodyLimit, DETOUR_BODY_LIMIT), JSON or multipart. */
+export function bodyTooLarge(limit) {
+  return invalidRequest(`Request body exceeds the limit of ${limit} bytes`);
+}
+
 /** → {status, body, bug}: the HTTP answer for any thrown value (bug: not an expected error). */
 export function errorResponse(e) {
   if (e instanceof RestError) {
@@ -47,8 +62,7 @@ export function errorResponse(e) {
   if (isEngineError(e)) {
     // The REST layer lets InvalidRequestException from variable conversion through as its own.
     if (e.type === 'InvalidRequestException') return { status: 400, body: { type: e.type, message: e.message, code: null } };
-    const status = BAD_USER_REQUEST.has(e.type) ? 400 : 500;
-    return { status, body: { type: e.type, message: e.message, code: ENGINE_CODES[e.type] ?? 0 } };
+    return { status: isBadUserRequest(e) ? 400 : 500, body: { type: e.type, message: e.message, code: engineCode(e) } };
   }
   const type = e?.constructor?.name && e.constructor.name !== 'Object' ? e.constructor.name : 'Error';
   return { status: 500, body: { type, message: e?.message ?? String(e), code: null }, bug: true };
@@ -61,5 +75,5 @@ export function errorResponse(e) {
  */
 export function asRestError(e, status, { type = 'InvalidRequestException', message = (m) => m } = {}) {
   if (!isEngineError(e)) return e;
-  return new RestError(status, message(e.message), { type, code: ENGINE_CODES[e.type] ?? 0 });
+  return new RestError(status, message(e.message), { type, code: engineCode(e) });
 }

@@ -7,7 +7,7 @@
 
 import http from 'node:http';
 
-import { errorResponse, RestError } from './errors.js';
+import { bodyTooLarge, errorResponse, RestError } from './errors.js';
 import { Reply, Router } from './router.js';
 import { registerRoutes } from './routes/index.js';
 
@@ -117,7 +117,7 @@ async function readJson(req, limit) {
   const declared = Number(req.headers['content-length']);
   if (declared > limit) {
     req.resume();
-    throw tooLarge(limit);
+    throw bodyTooLarge(limit);
   }
   const chunks = [];
   let size = 0;
@@ -125,7 +125,7 @@ async function readJson(req, limit) {
     size += chunk.length;
     if (size > limit) {
       req.resume();
-      throw tooLarge(limit);
+      throw bodyTooLarge(limit);
     }
     chunks.push(chunk);
   }
@@ -137,10 +137,6 @@ async function readJson(req, limit) {
   } catch {
     throw new RestError(400, '');
   }
-}
-
-function tooLarge(limit) {
-  return new RestError(400, `Request body exceeds the limit of ${limit} bytes`);
 }
 
 function send(res, { status, body, headers }) {

@@ -10,7 +10,7 @@ import busboy from 'busboy';
 import { CoreError } from '../../core.js';
 import { matches } from '../../store/memory.js';
 import { formatDate, parseDate } from '../dates.js';
-import { RestError, invalidRequest } from '../errors.js';
+import { RestError, bodyTooLarge, invalidRequest } from '../errors.js';
 import { page, queryFromSearch, sorting, sortRows, splitFilters, tenantConditions } from '../params.js';
 import { reply } from '../router.js';
 import { processDefinitionDto } from './process-definition.js';
@@ -92,7 +92,7 @@ function readForm(req, limit) {
     let size = 0;
     let settled = false;
     let parser;
-    if (Number(req.headers['content-length']) > limit) return fail(tooLarge(limit));
+    if (Number(req.headers['content-length']) > limit) return fail(bodyTooLarge(limit));
     try {
       parser = busboy({ headers: req.headers, preservePath: true, limits: { fieldSize: limit, fileSize: limit } });
     } catch {
@@ -107,7 +107,7 @@ function readForm(req, limit) {
     }
     req.on('data', (chunk) => {
       size += chunk.length;
-      if (size > limit) fail(tooLarge(limit));
+      if (size > limit) fail(bodyTooLarge(limit));
     });
     parser.on('field', (name, value) => {
       if (SETTINGS.includes(name)) settings[name] = value;
@@ -135,10 +135,6 @@ function readForm(req, limit) {
     });
     req.pipe(parser);
   });
-}
-
-function tooLarge(limit) {
-  return invalidRequest(`Request body exceeds the limit of ${limit} bytes`);
 }
 
 // Java's Boolean.parseBoolean

@@ -7,7 +7,7 @@
 // retry count, a suspended instance) a 400 RestException, any other engine failure the generic 500.
 
 import { formatDate } from '../dates.js';
-import { invalidRequest, isEngineError, RestError } from '../errors.js';
+import { invalidRequest, isBadUserRequest, isEngineError, RestError } from '../errors.js';
 import { checkComparators, likeMatches, page, queryFromBody, queryOf, sortingOf, sortRows, variableConditionsOf } from '../params.js';
 import { variablesIn, variablesMatch, variablesOut } from '../variables.js';
 
@@ -375,9 +375,6 @@ async function extendLock(ctx) {
   await onTask(ctx, body, (engine, id) => engine.extendLock(id, { workerId: body.workerId, newDuration: body.newDuration }));
 }
 
-// BadUserRequestException and the subclasses the engine raises here (NotFoundException aside).
-const BAD_USER_REQUEST = ['BadUserRequestException', 'NotValidException', 'NotAllowedException', 'SuspendedEntityInteractionException'];
-
 /**
  * Runs `action(engine, id)` with ExternalTaskResourceImpl's error mapping. A missing workerId is
  * HandleExternalTaskCmd's NullValueException ("workerId is null"), which Camunda answers with 500.
@@ -390,7 +387,7 @@ async function onTask(ctx, body, action) {
   } catch (e) {
     if (!isEngineError(e)) throw e;
     if (e.type === 'NotFoundException') throw notFound(id, 0);
-    if (BAD_USER_REQUEST.includes(e.type)) {
+    if (isBadUserRequest(e)) {
       throw new RestError(400, e.message, { type: 'RestException', code: 0 });
     }
     throw e;

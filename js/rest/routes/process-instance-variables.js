@@ -10,12 +10,9 @@
 // instance with a bad value the 500 comes first.
 
 import { CoreError } from '../../core.js';
-import { RestError, errorResponse, invalidRequest, isEngineError } from '../errors.js';
+import { RestError, engineCode, invalidRequest, isBadUserRequest, isEngineError } from '../errors.js';
 import { queryFromSearch } from '../params.js';
 import { variableOut, variablesIn, variablesOut } from '../variables.js';
-
-// Engine exceptions of Camunda's BadUserRequestException family (400 when they reach a resource).
-const BAD_USER_REQUEST = new Set(['BadUserRequestException', 'NotFoundException', 'NotValidException', 'NotAllowedException', 'SuspendedEntityInteractionException']);
 
 /**
  * Registers the variable routes under `path` ('/process-instance/:id/variables').
@@ -108,13 +105,8 @@ function wrapped(e, prefix, id, { badUserRequest = 500 } = {}) {
   if (e.type === 'InvalidRequestException') return new RestError(400, `${prefix}: ${e.message}`);
   const code = engineCode(e);
   if (isMissing(e)) return new RestError(500, `${prefix}: ${missingMessage(id)}`, { type: 'RestException', code });
-  const status = BAD_USER_REQUEST.has(e.type) ? badUserRequest : 500;
+  const status = isBadUserRequest(e) ? badUserRequest : 500;
   return new RestError(status, `${prefix}: ${e.message}`, { type: 'RestException', code });
-}
-
-// The code an engine exception carries on the wire (0, or 1 for optimistic locking).
-function engineCode(e) {
-  return errorResponse(e).body.code;
 }
 
 // The engine's "execution X doesn't exist" (no such instance or execution).

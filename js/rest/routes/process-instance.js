@@ -3,7 +3,7 @@
 // variables (routes/process-instance-variables.js). The query itself is process-instance-query.js.
 
 import { CoreError } from '../../core.js';
-import { RestError, errorResponse, invalidRequest, isEngineError } from '../errors.js';
+import { RestError, engineCode, invalidRequest, isEngineError } from '../errors.js';
 import { page, queryFromBody, queryFromSearch, sorting, sortRows } from '../params.js';
 import { SORT_KEYS, findProcessInstances, queryFromGet, queryFromPost } from './process-instance-query.js';
 import { registerVariables } from './process-instance-variables.js';
@@ -88,7 +88,7 @@ async function activityInstances(ctx) {
   } catch (e) {
     if (isNotFound(e)) throw new RestError(404, `Process instance with id ${id} does not exist`);
     // any other engine failure: 500 with its message (code from the cause)
-    if (isEngineError(e)) throw new RestError(500, e.message, { code: errorResponse(e).body.code });
+    if (isEngineError(e)) throw new RestError(500, e.message, { code: engineCode(e) });
     throw e;
   }
 }

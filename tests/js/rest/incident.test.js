@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 
 import { checkResponse } from './openapi.js';
-import { describeRest, fixture, T0 } from './support.js';
+import { deploy, describeRest, fixture, start, T0 } from './support.js';
 
 const FAILING = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" targetNamespace="http://detour.test/bpmn" id="Definitions_failing">
@@ -137,21 +137,3 @@ describeRest('incidents', (ctx) => {
     assert.deepEqual((await api().get('/incident/count')).body, { count: 1 });
   });
 });
-
-// Setup over REST: POST /deployment/create, then POST /process-definition/{id}/start of the
-// definition `key` of that deployment (a tenant's definition has no key-only start route).
-const definitions = new Map(); // `${key}/${tenantId}` → latest deployed definition id
-
-async function deploy(ctx, xml, { tenantId = null } = {}) {
-  const res = await ctx.api.deploy(xml, tenantId ? { fields: { 'tenant-id': tenantId } } : {});
-  assert.equal(res.status, 200, JSON.stringify(res.body));
-  for (const d of Object.values(res.body.deployedProcessDefinitions)) definitions.set(`${d.key}/${tenantId}`, d.id);
-  return res.body;
-}
-
-async function start(ctx, key, { businessKey, variables, tenantId = null } = {}) {
-  const id = definitions.get(`${key}/${tenantId}`);
-  const res = await ctx.api.post(`/process-definition/${encodeURIComponent(id)}/start`, { businessKey, variables });
-  assert.equal(res.status, 200, JSON.stringify(res.body));
-  return res.body;
-}

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 
 import { checkResponse } from './openapi.js';
-import { describeRest, fixture, T0 } from './support.js';
+import { deploy, describeRest, fixture, start, suspend, T0 } from './support.js';
 
 // An async continuation before a delegate that fails while the variable `fail` is true.
 const WORK = `<?xml version="1.0" encoding="UTF-8"?>
@@ -214,26 +214,3 @@ describeRest('jobs', (ctx) => {
     assert.equal(unknown.body.message, "ENGINE-13053 No job found with id 'nope'.'");
   });
 });
-
-// Setup over REST: POST /deployment/create, then POST /process-definition/{id}/start of the
-// definition `key` of that deployment (a tenant's definition has no key-only start route).
-const definitions = new Map(); // `${key}/${tenantId}` → latest deployed definition id
-
-async function deploy(ctx, xml, { tenantId = null } = {}) {
-  const res = await ctx.api.deploy(xml, tenantId ? { fields: { 'tenant-id': tenantId } } : {});
-  assert.equal(res.status, 200, JSON.stringify(res.body));
-  for (const d of Object.values(res.body.deployedProcessDefinitions)) definitions.set(`${d.key}/${tenantId}`, d.id);
-  return res.body;
-}
-
-async function start(ctx, key, { businessKey, variables, tenantId = null } = {}) {
-  const id = definitions.get(`${key}/${tenantId}`);
-  const res = await ctx.api.post(`/process-definition/${encodeURIComponent(id)}/start`, { businessKey, variables });
-  assert.equal(res.status, 200, JSON.stringify(res.body));
-  return res.body;
-}
-
-async function suspend(ctx, processInstanceId) {
-  const res = await ctx.api.put(`/process-instance/${processInstanceId}/suspended`, { suspended: true });
-  assert.equal(res.status, 204, JSON.stringify(res.body));
-}

@@ -4,26 +4,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 
-import { checkResponse, responseValidator } from './openapi.js';
-import { describeRest, fixture } from './support.js';
-
-/**
- * checkResponse, or — for the statuses Java answers with and the OpenAPI document does not list
- * (rest-contract.md §9.2), marked by `javaOnly` — a check that the body is an ExceptionDto.
- */
-function check(method, path, response, { javaOnly = false } = {}) {
-  if (!javaOnly) return checkResponse(method, path, response);
-  const validate = responseValidator('GET', '/process-instance/{id}', 404); // ExceptionDto
-  assert.ok(validate(response.body), `${method} ${path} → ${response.status}: not an ExceptionDto: ${JSON.stringify(response.body)}`);
-  return response;
-}
-
-function error(response, status, type, message, code) {
-  assert.equal(response.status, status, JSON.stringify(response.body));
-  assert.equal(response.body.type, type);
-  assert.equal(response.body.message, message);
-  if (code !== undefined) assert.equal(response.body.code, code);
-}
+import { checkJavaOnly, checkResponse } from './openapi.js';
+import { assertError, describeRest, fixture } from './support.js';
 
 const VARS = '/process-instance/{id}/variables';
 const VAR = '/process-instance/{id}/variables/{varName}';
@@ -41,11 +23,11 @@ describeRest('process instance variables', (ctx) => {
     await deploy(ctx, 'embedded-subprocess.bpmn');
   });
   const start = async (variables = {}) => (await ctx.engine.startProcessInstanceByKey('userTaskProcess', { variables })).id;
-  const getAll = async (id, qs = '') => check('GET', VARS, await ctx.api.get(`/process-instance/${id}/variables${qs}`));
-  const getOne = async (id, name, qs = '', options) => check('GET', VAR, await ctx.api.get(`/process-instance/${id}/variables/${name}${qs}`), options);
-  const put = async (id, name, body, options) => check('PUT', VAR, await ctx.api.put(`/process-instance/${id}/variables/${name}`, body), options);
-  const del = async (id, name, options) => check('DELETE', VAR, await ctx.api.delete(`/process-instance/${id}/variables/${name}`), options);
-  const modify = async (id, body) => check('POST', VARS, await ctx.api.post(`/process-instance/${id}/variables`, body));
+  const getAll = async (id, qs = '') => checkResponse('GET', VARS, await ctx.api.get(`/process-instance/${id}/variables${qs}`));
+  const getOne = async (id, name, qs = '', options) => checkResponse('GET', VAR, await ctx.api.get(`/process-instance/${id}/variables/${name}${qs}`), options);
+  const put = async (id, name, body, options) => checkResponse('PUT', VAR, await ctx.api.put(`/process-instance/${id}/variables/${name}`, body), options);
+  const del = async (id, name, options) => checkResponse('DELETE', VAR, await ctx.api.delete(`/process-instance/${id}/variables/${name}`), options);
+  const modify = async (id, body) => checkResponse('POST', VARS, await ctx.api.post(`/process-instance/${id}/variables`, body));
 
   describe('GET /process-instance/{id}/variables', () => {
     it('answers every variable as a typed VariableValueDto', async () => {
@@ -76,7 +58,7 @@ describeRest('process instance variables', (ctx) => {
     });
 
     it('answers 500 with the engine\'s NullValueException for an unknown instance', async () => {
-      error(await getAll('nope'), 500, 'NullValueException', MISSING('nope'), 0);
+      assertError(await getAll('nope'), 500, 'NullValueException', MISSING('nope'), 0);
     });
   });
 
@@ -91,11 +73,11 @@ describeRest('process instance variables', (ctx) => {
 
     it('answers 404 for a missing variable (the OpenAPI document says 400)', async () => {
       const id = await start();
-      error(await getOne(id, 'missing', '', { javaOnly: true }), 404, 'InvalidRequestException', 'process instance variable with name missing does not exist', null);
+      assertError(await getOne(id, 'missing', '', { javaOnly: true }), 404, 'InvalidRequestException', 'process instance variable with name missing does not exist', null);
     });
 
     it('answers 500 for an unknown instance', async () => {
-      error(await getOne('nope', 'x', '', { javaOnly: true }), 500, 'RestException', `Cannot get process instance variable x: ${MISSING('nope')}`, 0);
+      assertError(await getOne('nope', 'x', '', { javaOnly: true }), 500, 'RestException', `Cannot get process instance variable x: ${MISSING('nope')}`, 0);
     });
   });
 
@@ -114,16 +96,16 @@ describeRest('process instance variables', (ctx) => {
 
     it('answers 400 for a value that will not convert or an unknown type', async () => {
       const id = await start();
-      error(await put(id, 'x', { value: 'abc', type: 'Integer' }), 400, 'InvalidRequestException',
+      assertError(await put(id, 'x', { value: 'abc', type: 'Integer' }), 400, 'InvalidRequestException',
         "Cannot put process instance variable x: Cannot convert value 'abc' of type 'Integer' to java type java.lang.Integer", null);
-      error(await put(id, 'x', { value: 1, type: 'Money' }), 400, 'InvalidRequestException', "Cannot put process instance variable x: Unsupported value type 'Money'", null);
-      error(await put(id, 'x', [1]), 400, 'InvalidRequestException', '', null);
-      error(await put(id, 'x', { value: 1, type: 5 }), 400, 'InvalidRequestException', '', null);
+      assertError(await put(id, 'x', { value: 1, type: 'Money' }), 400, 'InvalidRequestException', "Cannot put process instance variable x: Unsupported value type 'Money'", null);
+      assertError(await put(id, 'x', [1]), 400, 'InvalidRequestException', '', null);
+      assertError(await put(id, 'x', { value: 1, type: 5 }), 400, 'InvalidRequestException', '', null);
       assert.deepEqual((await getAll(id)).body, {}, 'nothing was set');
     });
 
     it('answers 500 for an unknown instance', async () => {
-      error(await put('nope', 'x', { value: 1 }, { javaOnly: true }), 500, 'RestException', `Cannot put process instance variable x: ${MISSING('nope')}`, 0);
+      assertError(await put('nope', 'x', { value: 1 }, { javaOnly: true }), 500, 'RestException', `Cannot put process instance variable x: ${MISSING('nope')}`, 0);
     });
   });
 
@@ -137,7 +119,7 @@ describeRest('process instance variables', (ctx) => {
     });
 
     it('answers 500 for an unknown instance', async () => {
-      error(await del('nope', 'x', { javaOnly: true }), 500, 'RestException', `Cannot delete process instance variable x: ${MISSING('nope')}`, 0);
+      assertError(await del('nope', 'x', { javaOnly: true }), 500, 'RestException', `Cannot delete process instance variable x: ${MISSING('nope')}`, 0);
     });
   });
 
@@ -160,23 +142,23 @@ describeRest('process instance variables', (ctx) => {
 
     it('answers 400 for a value that will not convert, changing nothing', async () => {
       const id = await start({ a: { value: 1 } });
-      error(await modify(id, { modifications: { b: { value: 'x', type: 'Boolean' } }, deletions: ['a'] }), 400, 'InvalidRequestException',
+      assertError(await modify(id, { modifications: { b: { value: 'x', type: 'Boolean' } }, deletions: ['a'] }), 400, 'InvalidRequestException',
         "Cannot modify variables for process instance: Cannot convert value 'x' of type 'Boolean' to java type java.lang.Boolean", null);
-      error(await modify(id, { modifications: { b: { value: 1, type: 'Thing' } } }), 400, 'InvalidRequestException',
+      assertError(await modify(id, { modifications: { b: { value: 1, type: 'Thing' } } }), 400, 'InvalidRequestException',
         "Cannot modify variables for process instance: Unsupported value type 'Thing'", null);
       assert.deepEqual(Object.keys((await getAll(id)).body), ['a']);
     });
 
     it('answers 400 with an empty message for bodies Jackson cannot map', async () => {
       const id = await start();
-      error(await modify(id, { modifications: [] }), 400, 'InvalidRequestException', '', null);
-      error(await modify(id, { modifications: { a: 5 } }), 400, 'InvalidRequestException', '', null);
-      error(await modify(id, { deletions: 'a' }), 400, 'InvalidRequestException', '', null);
-      error(await modify(id, { deletions: [1] }), 400, 'InvalidRequestException', '', null);
+      assertError(await modify(id, { modifications: [] }), 400, 'InvalidRequestException', '', null);
+      assertError(await modify(id, { modifications: { a: 5 } }), 400, 'InvalidRequestException', '', null);
+      assertError(await modify(id, { deletions: 'a' }), 400, 'InvalidRequestException', '', null);
+      assertError(await modify(id, { deletions: [1] }), 400, 'InvalidRequestException', '', null);
     });
 
     it('answers 500 for an unknown instance', async () => {
-      error(await modify('nope', { modifications: { a: { value: 1 } } }), 500, 'RestException',
+      assertError(await modify('nope', { modifications: { a: { value: 1 } } }), 500, 'RestException',
         `Cannot modify variables for process instance nope: ${MISSING('nope')}`, 0);
     });
   });
@@ -210,33 +192,33 @@ describeRest('execution local variables', (ctx) => {
   });
 
   it('reads, writes and deletes an execution\'s own variables only', async () => {
-    let r = check('GET', LOCALS, await ctx.api.get(`/execution/${subExecution}/localVariables`));
+    let r = checkResponse('GET', LOCALS, await ctx.api.get(`/execution/${subExecution}/localVariables`));
     assert.deepEqual(r.body, {});
-    r = check('PUT', LOCAL, await ctx.api.put(`/execution/${subExecution}/localVariables/inner`, { value: 'here' }));
+    r = checkResponse('PUT', LOCAL, await ctx.api.put(`/execution/${subExecution}/localVariables/inner`, { value: 'here' }));
     assert.equal(r.status, 204);
-    r = check('GET', LOCAL, await ctx.api.get(`/execution/${subExecution}/localVariables/inner`));
+    r = checkResponse('GET', LOCAL, await ctx.api.get(`/execution/${subExecution}/localVariables/inner`));
     assert.deepEqual(r.body, { type: 'String', value: 'here', valueInfo: {} });
     assert.deepEqual(Object.keys((await ctx.api.get(`/execution/${subExecution}/localVariables`)).body), ['inner']);
     // the local variable stays in its scope: the instance does not see it
     assert.deepEqual(Object.keys((await ctx.api.get(`/process-instance/${instanceId}/variables`)).body), ['top']);
-    r = check('POST', LOCALS, await ctx.api.post(`/execution/${subExecution}/localVariables`, { modifications: { top: { value: 'shadow' } }, deletions: ['inner'] }));
+    r = checkResponse('POST', LOCALS, await ctx.api.post(`/execution/${subExecution}/localVariables`, { modifications: { top: { value: 'shadow' } }, deletions: ['inner'] }));
     assert.equal(r.status, 204);
     assert.deepEqual((await ctx.api.get(`/execution/${subExecution}/localVariables`)).body, { top: { type: 'String', value: 'shadow', valueInfo: {} } });
     assert.equal((await ctx.api.get(`/process-instance/${instanceId}/variables/top`)).body.value, 1);
-    r = check('DELETE', LOCAL, await ctx.api.delete(`/execution/${subExecution}/localVariables/top`));
+    r = checkResponse('DELETE', LOCAL, await ctx.api.delete(`/execution/${subExecution}/localVariables/top`));
     assert.equal(r.status, 204);
     assert.deepEqual((await ctx.api.get(`/execution/${subExecution}/localVariables`)).body, {});
   });
 
   it('words its errors for an execution', async () => {
-    error(check('GET', LOCAL, await ctx.api.get(`/execution/${subExecution}/localVariables/none`)), 404, 'InvalidRequestException',
+    assertError(checkResponse('GET', LOCAL, await ctx.api.get(`/execution/${subExecution}/localVariables/none`)), 404, 'InvalidRequestException',
       'execution variable with name none does not exist', null);
-    error(check('GET', LOCALS, await ctx.api.get('/execution/nope/localVariables')), 500, 'NullValueException', MISSING('nope'), 0);
-    error(check('PUT', LOCAL, await ctx.api.put('/execution/nope/localVariables/x', { value: 1 }), { javaOnly: true }), 500, 'RestException',
+    assertError(checkResponse('GET', LOCALS, await ctx.api.get('/execution/nope/localVariables')), 500, 'NullValueException', MISSING('nope'), 0);
+    assertError(checkJavaOnly('PUT', LOCAL, await ctx.api.put('/execution/nope/localVariables/x', { value: 1 })), 500, 'RestException',
       `Cannot put execution variable x: ${MISSING('nope')}`, 0);
-    error(check('PUT', LOCAL, await ctx.api.put(`/execution/${subExecution}/localVariables/x`, { value: 1, type: 'Nope' })), 400, 'InvalidRequestException',
+    assertError(checkResponse('PUT', LOCAL, await ctx.api.put(`/execution/${subExecution}/localVariables/x`, { value: 1, type: 'Nope' })), 400, 'InvalidRequestException',
       "Cannot put execution variable x: Unsupported value type 'Nope'", null);
-    error(check('POST', LOCALS, await ctx.api.post('/execution/nope/localVariables', {})), 500, 'RestException',
+    assertError(checkResponse('POST', LOCALS, await ctx.api.post('/execution/nope/localVariables', {})), 500, 'RestException',
       `Cannot modify variables for execution nope: ${MISSING('nope')}`, 0);
   });
 });

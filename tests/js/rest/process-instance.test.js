@@ -5,28 +5,10 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 
-import { checkResponse, responseValidator } from './openapi.js';
-import { describeRest, fixture } from './support.js';
+import { checkJavaOnly, checkResponse } from './openapi.js';
+import { assertError, describeRest, fixture } from './support.js';
 
 const INSTANCE_FIELDS = ['businessKey', 'caseInstanceId', 'definitionId', 'definitionKey', 'ended', 'id', 'links', 'suspended', 'tenantId'];
-
-/**
- * checkResponse, or — for the statuses Java answers with and the OpenAPI document does not list
- * (rest-contract.md §9.2), marked by `javaOnly` — a check that the body is an ExceptionDto.
- */
-function check(method, path, response, { javaOnly = false } = {}) {
-  if (!javaOnly) return checkResponse(method, path, response);
-  const validate = responseValidator('GET', '/process-instance/{id}', 404); // ExceptionDto
-  assert.ok(validate(response.body), `${method} ${path} → ${response.status}: not an ExceptionDto: ${JSON.stringify(response.body)}`);
-  return response;
-}
-
-function error(response, status, type, message, code) {
-  assert.equal(response.status, status, JSON.stringify(response.body));
-  assert.equal(response.body.type, type);
-  assert.equal(response.body.message, message);
-  if (code !== undefined) assert.equal(response.body.code, code);
-}
 
 const ids = (response) => response.body.map((i) => i.id);
 const sorted = (list) => [...list].sort();
@@ -46,10 +28,10 @@ describeRest('process instance query', (ctx) => {
   let incidentId;
 
   // GET /process-instance with a query string → the response, checked.
-  const get = async (qs = '') => check('GET', '/process-instance', await ctx.api.get(`/process-instance${qs ? `?${qs}` : ''}`));
-  const post = async (body, qs = '') => check('POST', '/process-instance', await ctx.api.post(`/process-instance${qs ? `?${qs}` : ''}`, body));
-  const getCount = async (qs = '') => check('GET', '/process-instance/count', await ctx.api.get(`/process-instance/count${qs ? `?${qs}` : ''}`));
-  const postCount = async (body) => check('POST', '/process-instance/count', await ctx.api.post('/process-instance/count', body));
+  const get = async (qs = '') => checkResponse('GET', '/process-instance', await ctx.api.get(`/process-instance${qs ? `?${qs}` : ''}`));
+  const post = async (body, qs = '') => checkResponse('POST', '/process-instance', await ctx.api.post(`/process-instance${qs ? `?${qs}` : ''}`, body));
+  const getCount = async (qs = '') => checkResponse('GET', '/process-instance/count', await ctx.api.get(`/process-instance/count${qs ? `?${qs}` : ''}`));
+  const postCount = async (body) => checkResponse('POST', '/process-instance/count', await ctx.api.post('/process-instance/count', body));
 
   before(async () => {
     deploymentId = (await deploy(ctx, 'user-task.bpmn')).id;
@@ -71,7 +53,7 @@ describeRest('process instance query', (ctx) => {
     await ctx.engine.handleFailure(locked.id, { workerId: 'w', errorMessage: 'card declined', retries: 0 });
     [{ id: incidentId }] = await ctx.engine.incidents({ processInstanceId: pi.failed });
     const r = await ctx.api.put(`/process-instance/${pi.bob}/suspended`, { suspended: true });
-    assert.equal(check('PUT', '/process-instance/{id}/suspended', r).status, 204);
+    assert.equal(checkResponse('PUT', '/process-instance/{id}/suspended', r).status, 204);
   });
 
   describe('lists and counts', () => {
@@ -129,22 +111,22 @@ describeRest('process instance query', (ctx) => {
     });
 
     it('rejects bad sorting and paging with Camunda\'s messages, on lists and counts', async () => {
-      error(await get('sortBy=businessKey'), 400, 'InvalidRequestException', 'Only a single sorting parameter specified. sortBy and sortOrder required');
-      error(await get('sortBy=name&sortOrder=asc'), 400, 'InvalidRequestException', 'sortBy parameter has invalid value: name');
-      error(await get('sortBy=businessKey&sortOrder=up'), 400, 'InvalidRequestException', 'sortOrder parameter has invalid value: up');
-      error(await getCount('sortOrder=asc'), 400, 'InvalidRequestException', 'Only a single sorting parameter specified. sortBy and sortOrder required');
-      error(await post({ sorting: [{ sortBy: 'startTime', sortOrder: 'asc' }] }), 400, 'InvalidRequestException', 'sortBy parameter has invalid value: startTime');
-      error(await postCount({ sorting: [{ sortBy: 'instanceId', sortOrder: 'sideways' }] }), 400, 'InvalidRequestException', 'sortOrder parameter has invalid value: sideways');
-      error(await get('firstResult=x'), 400, 'InvalidRequestException', "Cannot set query parameter 'firstResult' to value 'x'");
-      error(await post({}, 'maxResults=1.5'), 400, 'InvalidRequestException', "Cannot set query parameter 'maxResults' to value '1.5'");
+      assertError(await get('sortBy=businessKey'), 400, 'InvalidRequestException', 'Only a single sorting parameter specified. sortBy and sortOrder required');
+      assertError(await get('sortBy=name&sortOrder=asc'), 400, 'InvalidRequestException', 'sortBy parameter has invalid value: name');
+      assertError(await get('sortBy=businessKey&sortOrder=up'), 400, 'InvalidRequestException', 'sortOrder parameter has invalid value: up');
+      assertError(await getCount('sortOrder=asc'), 400, 'InvalidRequestException', 'Only a single sorting parameter specified. sortBy and sortOrder required');
+      assertError(await post({ sorting: [{ sortBy: 'startTime', sortOrder: 'asc' }] }), 400, 'InvalidRequestException', 'sortBy parameter has invalid value: startTime');
+      assertError(await postCount({ sorting: [{ sortBy: 'instanceId', sortOrder: 'sideways' }] }), 400, 'InvalidRequestException', 'sortOrder parameter has invalid value: sideways');
+      assertError(await get('firstResult=x'), 400, 'InvalidRequestException', "Cannot set query parameter 'firstResult' to value 'x'");
+      assertError(await post({}, 'maxResults=1.5'), 400, 'InvalidRequestException', "Cannot set query parameter 'maxResults' to value '1.5'");
     });
 
     it('rejects bodies Jackson cannot map with an empty message', async () => {
-      error(await post({ businessKey: 5 }), 400, 'InvalidRequestException', '', null);
-      error(await post({ processInstanceIds: 'abc' }), 400, 'InvalidRequestException', '', null);
-      error(await post({ active: 'maybe' }), 400, 'InvalidRequestException', '', null);
-      error(await post({ orQueries: { businessKey: 'x' } }), 400, 'InvalidRequestException', '', null);
-      error(await postCount([]), 400, 'InvalidRequestException', '', null);
+      assertError(await post({ businessKey: 5 }), 400, 'InvalidRequestException', '', null);
+      assertError(await post({ processInstanceIds: 'abc' }), 400, 'InvalidRequestException', '', null);
+      assertError(await post({ active: 'maybe' }), 400, 'InvalidRequestException', '', null);
+      assertError(await post({ orQueries: { businessKey: 'x' } }), 400, 'InvalidRequestException', '', null);
+      assertError(await postCount([]), 400, 'InvalidRequestException', '', null);
     });
   });
 
@@ -248,14 +230,14 @@ describeRest('process instance query', (ctx) => {
     });
 
     it('rejects malformed conditions with Camunda\'s messages', async () => {
-      error(await get('variables=amount_gt'), 400, 'InvalidRequestException', 'variable query parameter has to have format KEY_OPERATOR_VALUE.');
-      error(await get('variables=amount_bigger_5'), 400, 'InvalidRequestException', 'Invalid variable comparator specified: bigger');
-      error(await get('variables=customer_notLike_A%25'), 400, 'InvalidRequestException', 'Invalid variable comparator specified: notLike');
-      error(await post({ variables: [{ name: 'customer', operator: 'notLike', value: 'A%' }] }), 400, 'InvalidRequestException', 'Invalid variable comparator specified: notLike');
-      error(await postCount({ variables: [{ name: 'a', operator: 'matches', value: 1 }] }), 400, 'InvalidRequestException', 'Invalid variable comparator specified: matches');
-      error(await post({ variables: [{ name: 'amount', operator: 'gt', value: null }] }), 400, 'NotValidException', "Booleans and null cannot be used in 'greater than' condition", 0);
-      error(await post({ variables: [{ name: 'flag', operator: 'lteq', value: false }] }), 400, 'NotValidException', "Booleans and null cannot be used in 'less than or equal' condition", 0);
-      error(await post({ variables: [{ operator: 'eq', value: 1 }] }), 400, 'InvalidRequestException', '', null);
+      assertError(await get('variables=amount_gt'), 400, 'InvalidRequestException', 'variable query parameter has to have format KEY_OPERATOR_VALUE.');
+      assertError(await get('variables=amount_bigger_5'), 400, 'InvalidRequestException', 'Invalid variable comparator specified: bigger');
+      assertError(await get('variables=customer_notLike_A%25'), 400, 'InvalidRequestException', 'Invalid variable comparator specified: notLike');
+      assertError(await post({ variables: [{ name: 'customer', operator: 'notLike', value: 'A%' }] }), 400, 'InvalidRequestException', 'Invalid variable comparator specified: notLike');
+      assertError(await postCount({ variables: [{ name: 'a', operator: 'matches', value: 1 }] }), 400, 'InvalidRequestException', 'Invalid variable comparator specified: matches');
+      assertError(await post({ variables: [{ name: 'amount', operator: 'gt', value: null }] }), 400, 'NotValidException', "Booleans and null cannot be used in 'greater than' condition", 0);
+      assertError(await post({ variables: [{ name: 'flag', operator: 'lteq', value: false }] }), 400, 'NotValidException', "Booleans and null cannot be used in 'less than or equal' condition", 0);
+      assertError(await post({ variables: [{ operator: 'eq', value: 1 }] }), 400, 'InvalidRequestException', '', null);
     });
   });
 
@@ -289,15 +271,15 @@ describeRest('process instance query', (ctx) => {
   describe('engine exceptions of the query builder', () => {
     it('refuses an empty processInstanceIds set with a 500, as Java', async () => {
       const r = await ctx.api.post('/process-instance', { processInstanceIds: [] });
-      error(check('POST', '/process-instance', r, { javaOnly: true }), 500, 'ProcessEngineException', 'Set of process instance ids is empty', 0);
+      assertError(checkJavaOnly('POST', '/process-instance', r), 500, 'ProcessEngineException', 'Set of process instance ids is empty', 0);
     });
 
     it('refuses rootProcessInstances with superProcessInstance, leafProcessInstances with subProcessInstance', async () => {
       let r = await ctx.api.get('/process-instance?rootProcessInstances=true&superProcessInstance=x');
-      error(check('GET', '/process-instance', r, { javaOnly: true }), 500, 'ProcessEngineException',
+      assertError(checkJavaOnly('GET', '/process-instance', r), 500, 'ProcessEngineException',
         'Invalid query usage: cannot set both rootProcessInstances and superProcessInstanceId', 0);
       r = await ctx.api.post('/process-instance/count', { leafProcessInstances: true, subProcessInstance: 'x' });
-      error(check('POST', '/process-instance/count', r, { javaOnly: true }), 500, 'ProcessEngineException',
+      assertError(checkJavaOnly('POST', '/process-instance/count', r), 500, 'ProcessEngineException',
         'Invalid query usage: cannot set both leafProcessInstances and subProcessInstanceId', 0);
     });
   });
@@ -317,7 +299,7 @@ describeRest('one process instance', (ctx) => {
   describe('GET /process-instance/{id}', () => {
     it('answers the ProcessInstanceDto', async () => {
       const id = await start('userTaskProcess', { businessKey: 'bk' });
-      const r = check('GET', '/process-instance/{id}', await ctx.api.get(`/process-instance/${id}`));
+      const r = checkResponse('GET', '/process-instance/{id}', await ctx.api.get(`/process-instance/${id}`));
       assert.equal(r.status, 200);
       assert.deepEqual(Object.keys(r.body).sort(), INSTANCE_FIELDS);
       assert.equal(r.body.id, id);
@@ -326,7 +308,7 @@ describeRest('one process instance', (ctx) => {
     });
 
     it('answers 404 for an unknown or ended instance', async () => {
-      error(check('GET', '/process-instance/{id}', await ctx.api.get('/process-instance/nope')), 404, 'InvalidRequestException',
+      assertError(checkResponse('GET', '/process-instance/{id}', await ctx.api.get('/process-instance/nope')), 404, 'InvalidRequestException',
         'Process instance with id nope does not exist', null);
     });
   });
@@ -334,7 +316,7 @@ describeRest('one process instance', (ctx) => {
   describe('DELETE /process-instance/{id}', () => {
     it('deletes a running instance: 204, then gone, ended EXTERNALLY_TERMINATED without a reason', async () => {
       const id = await start('userTaskProcess');
-      const r = check('DELETE', '/process-instance/{id}', await ctx.api.delete(`/process-instance/${id}`));
+      const r = checkResponse('DELETE', '/process-instance/{id}', await ctx.api.delete(`/process-instance/${id}`));
       assert.equal(r.status, 204);
       assert.equal(r.text, '');
       assert.equal((await ctx.api.get(`/process-instance/${id}`)).status, 404);
@@ -345,14 +327,14 @@ describeRest('one process instance', (ctx) => {
     });
 
     it('answers 404 with the engine\'s message for an unknown instance', async () => {
-      const r = check('DELETE', '/process-instance/{id}', await ctx.api.delete('/process-instance/nope'));
-      error(r, 404, 'InvalidRequestException', "No process instance found for id 'nope': processInstance is null", 0);
+      const r = checkResponse('DELETE', '/process-instance/{id}', await ctx.api.delete('/process-instance/nope'));
+      assertError(r, 404, 'InvalidRequestException', "No process instance found for id 'nope': processInstance is null", 0);
       const explicit = await ctx.api.delete('/process-instance/nope?failIfNotExists=true');
-      assert.equal(check('DELETE', '/process-instance/{id}', explicit).status, 404);
+      assert.equal(checkResponse('DELETE', '/process-instance/{id}', explicit).status, 404);
     });
 
     it('ignores an unknown instance with failIfNotExists=false', async () => {
-      const r = check('DELETE', '/process-instance/{id}', await ctx.api.delete('/process-instance/nope?failIfNotExists=false'));
+      const r = checkResponse('DELETE', '/process-instance/{id}', await ctx.api.delete('/process-instance/nope?failIfNotExists=false'));
       assert.equal(r.status, 204);
     });
 
@@ -362,7 +344,7 @@ describeRest('one process instance', (ctx) => {
       const id = await start('listenersProcess');
       calls.length = 0;
       const r = await ctx.api.delete(`/process-instance/${id}?skipCustomListeners=true&skipIoMappings=true&skipSubprocesses=true`);
-      assert.equal(check('DELETE', '/process-instance/{id}', r).status, 204);
+      assert.equal(checkResponse('DELETE', '/process-instance/{id}', r).status, 204);
       assert.deepEqual(calls, []);
       const other = await start('listenersProcess');
       calls.length = 0;
@@ -372,7 +354,7 @@ describeRest('one process instance', (ctx) => {
   });
 
   describe('GET /process-instance/{id}/activity-instances', () => {
-    const tree = async (id) => check('GET', '/process-instance/{id}/activity-instances', await ctx.api.get(`/process-instance/${id}/activity-instances`));
+    const tree = async (id) => checkResponse('GET', '/process-instance/{id}/activity-instances', await ctx.api.get(`/process-instance/${id}/activity-instances`));
 
     it('answers the tree of a waiting instance', async () => {
       const id = await start('userTaskProcess');
@@ -428,7 +410,7 @@ describeRest('one process instance', (ctx) => {
 
     it('answers 404 for an unknown instance (the OpenAPI document says 500)', async () => {
       const r = await ctx.api.get('/process-instance/nope/activity-instances');
-      error(check('GET', '/process-instance/{id}/activity-instances', r, { javaOnly: true }), 404, 'InvalidRequestException',
+      assertError(checkJavaOnly('GET', '/process-instance/{id}/activity-instances', r), 404, 'InvalidRequestException',
         'Process instance with id nope does not exist', null);
     });
   });
@@ -438,11 +420,11 @@ describeRest('one process instance', (ctx) => {
 
     it('suspends and activates: 204, visible in the instance and its tasks', async () => {
       const id = await start('userTaskProcess');
-      assert.equal(check('PUT', '/process-instance/{id}/suspended', await put(id, { suspended: true })).status, 204);
+      assert.equal(checkResponse('PUT', '/process-instance/{id}/suspended', await put(id, { suspended: true })).status, 204);
       assert.equal((await ctx.api.get(`/process-instance/${id}`)).body.suspended, true);
       assert.equal((await ctx.engine.tasks({ processInstanceId: id }))[0].suspended, true);
       assert.equal((await put(id, { suspended: true })).status, 204, 'twice is no error');
-      assert.equal(check('PUT', '/process-instance/{id}/suspended', await put(id, { suspended: false })).status, 204);
+      assert.equal(checkResponse('PUT', '/process-instance/{id}/suspended', await put(id, { suspended: false })).status, 204);
       assert.equal((await ctx.api.get(`/process-instance/${id}`)).body.suspended, false);
     });
 
@@ -451,22 +433,21 @@ describeRest('one process instance', (ctx) => {
       await put(id, { suspended: true });
       assert.equal((await put(id, {})).status, 204);
       assert.equal((await ctx.api.get(`/process-instance/${id}`)).body.suspended, false);
-      assert.equal(check('PUT', '/process-instance/{id}/suspended', await put('nope', { suspended: true })).status, 204);
+      assert.equal(checkResponse('PUT', '/process-instance/{id}/suspended', await put('nope', { suspended: true })).status, 204);
     });
 
     it('rejects bodies Java rejects', async () => {
       const id = await start('userTaskProcess');
-      const javaOnly = { javaOnly: true };
-      error(check('PUT', '/process-instance/{id}/suspended', await put(id, { suspended: 'very' }), javaOnly), 400, 'InvalidRequestException', '', null);
-      error(check('PUT', '/process-instance/{id}/suspended', await put(id, { suspended: true, processDefinitionKey: 'x' }), javaOnly), 400, 'InvalidRequestException',
+      assertError(checkJavaOnly('PUT', '/process-instance/{id}/suspended', await put(id, { suspended: 'very' })), 400, 'InvalidRequestException', '', null);
+      assertError(checkJavaOnly('PUT', '/process-instance/{id}/suspended', await put(id, { suspended: true, processDefinitionKey: 'x' })), 400, 'InvalidRequestException',
         'Only one of processInstanceId, processDefinitionId or processDefinitionKey should be set to update the suspension state.', null);
-      error(check('PUT', '/process-instance/{id}/suspended', await put(id, { suspended: true, processInstanceIds: [id] }), javaOnly), 400, 'InvalidRequestException',
+      assertError(checkJavaOnly('PUT', '/process-instance/{id}/suspended', await put(id, { suspended: true, processInstanceIds: [id] })), 400, 'InvalidRequestException',
         'Choose either a single processInstance with processInstanceId, processDefinitionId or processDefinitionKey or a group of processInstances with processInstanceIds, procesInstanceQuery or historicProcessInstanceQuery.', null);
     });
   });
 
   describe('PUT /process-instance/suspended', () => {
-    const put = async (body) => check('PUT', '/process-instance/suspended', await ctx.api.put('/process-instance/suspended', body));
+    const put = async (body) => checkResponse('PUT', '/process-instance/suspended', await ctx.api.put('/process-instance/suspended', body));
     const suspendedOf = async (id) => (await ctx.api.get(`/process-instance/${id}`)).body.suspended;
 
     it('suspends and activates every instance of a definition, by id or by key', async () => {
@@ -489,14 +470,14 @@ describeRest('one process instance', (ctx) => {
     });
 
     it('rejects what Java rejects', async () => {
-      error(await put({ suspended: true }), 400, 'InvalidRequestException',
+      assertError(await put({ suspended: true }), 400, 'InvalidRequestException',
         'Either processInstanceId, processDefinitionId or processDefinitionKey should be set to update the suspension state.', null);
-      error(await put({ suspended: true, processDefinitionId: 'a', processDefinitionKey: 'b' }), 400, 'InvalidRequestException',
+      assertError(await put({ suspended: true, processDefinitionId: 'a', processDefinitionKey: 'b' }), 400, 'InvalidRequestException',
         'Only one of processInstanceId, processDefinitionId or processDefinitionKey should be set to update the suspension state.', null);
-      error(await put({ suspended: true, processDefinitionKey: 'b', processInstanceIds: ['x'] }), 400, 'InvalidRequestException',
+      assertError(await put({ suspended: true, processDefinitionKey: 'b', processInstanceIds: ['x'] }), 400, 'InvalidRequestException',
         'Choose either a single processInstance with processInstanceId, processDefinitionId or processDefinitionKey or a group of processInstances with processInstanceIds, procesInstanceQuery or historicProcessInstanceQuery.', null);
-      error(await put({ suspended: true, processInstanceIds: [] }), 400, 'BadUserRequestException', 'No process instance ids given: Process Instance ids is empty', 0);
-      error(await put({ suspended: true, processInstanceQuery: { businessKey: 'nobody' } }), 400, 'BadUserRequestException',
+      assertError(await put({ suspended: true, processInstanceIds: [] }), 400, 'BadUserRequestException', 'No process instance ids given: Process Instance ids is empty', 0);
+      assertError(await put({ suspended: true, processInstanceQuery: { businessKey: 'nobody' } }), 400, 'BadUserRequestException',
         'No process instance ids given: Process Instance ids is empty', 0);
     });
   });

@@ -1,9 +1,11 @@
 // rest/support.js — what the REST tests share: a service (Engine + REST server on a free
-// loopback port) over each store under test, and a small HTTP client.
+// loopback port) over each store under test, a small HTTP client, an assertion on error bodies
+// and setup over REST (deploy, start, suspend). Checks against the OpenAPI document: openapi.js.
 //
 // describeRest(title, fn) runs the same suite once per store: SQLite (a temp file) and PostgreSQL
 // (a database in a throw-away cluster started once per test file). DETOUR_TEST_STORES narrows
 // the list (e.g. "sqlite" or "memory,sqlite"); DETOUR_SKIP_POSTGRES=1 drops PostgreSQL.
+import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -136,4 +138,51 @@ export function client(baseUrl) {
       return call('POST', '/deployment/create', form);
     },
   };
+}
+
+/** Asserts an error answer: its status, and the body's type, message and (when given) code. */
+export function assertError(response, status, type, message, code) {
+  assert.equal(response.status, status, JSON.stringify(response.body));
+  assert.equal(response.body.type, type);
+  assert.equal(response.body.message, message);
+  if (code !== undefined) assert.equal(response.body.code, code);
+}
+
+/** A BPMN document with one user-task process `key` (name, versionTag, startable flag as given). */
+export function processXml(key, { name = key, versionTag, startable } = {}) {
+  const attrs = [versionTag ? ` camunda:versionTag="${versionTag}"` : '', startable === false ? ' camunda:isStartableInTasklist="false"' : ''].join('');
+  return fixture('user-task.bpmn')
+    .replace('id="userTaskProcess" name="User task"', `id="${key}" name="${name}"${attrs}`)
+    .replace('id="Definitions_userTask"', `id="Definitions_${key}"`);
+}
+
+// --- setup over REST ------------------------------------------------------------------------------
+// POST /deployment/create, then POST /process-definition/{id}/start of the definition `key` the
+// suite deployed last (a tenant's definition has no key-only start route). A setup call that
+// fails fails the test. (The history tests have their own, by fixture name: history-setup.js.)
+
+const deployed = new WeakMap(); // suite ctx → Map(`${key}/${tenantId}` → latest deployed definition id)
+
+/** Deploys BPMN `xml` (for a tenant) → DeploymentWithDefinitionsDto. */
+export async function deploy(ctx, xml, { tenantId = null } = {}) {
+  const res = await ctx.api.deploy(xml, tenantId ? { fields: { 'tenant-id': tenantId } } : {});
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  if (!deployed.has(ctx)) deployed.set(ctx, new Map());
+  for (const d of Object.values(res.body.deployedProcessDefinitions)) deployed.get(ctx).set(`${d.key}/${tenantId}`, d.id);
+  return res.body;
+}
+
+/** Starts the definition `key` (of `tenantId`) deployed last → ProcessInstanceDto. */
+export async function start(ctx, key, { businessKey, variables, tenantId = null } = {}) {
+  const id = deployed.get(ctx)?.get(`${key}/${tenantId}`);
+  assert.ok(id, `no definition ${key} (tenant ${tenantId}) deployed in this suite`);
+  const res = await ctx.api.post(`/process-definition/${encodeURIComponent(id)}/start`, { businessKey, variables });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return res.body;
+}
+
+/** PUT /process-instance/{id}/suspended {suspended: true}. */
+export async function suspend(ctx, processInstanceId) {
+  const res = await ctx.api.put(`/process-instance/${processInstanceId}/suspended`, { suspended: true });
+  assert.equal(res.status, 204, JSON.stringify(res.body));
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 
 import { checkResponse } from './openapi.js';
-import { describeRest, fixture } from './support.js';
+import { deploy, describeRest, fixture, start, suspend } from './support.js';
 
 const TASK_FIELDS = [
   'id', 'name', 'assignee', 'owner', 'created', 'lastUpdated', 'due', 'followUp', 'delegationState', 'description',
@@ -239,26 +239,3 @@ describeRest('user tasks', (ctx) => {
     assert.match(refused.body.message, new RegExp(`^Cannot complete task ${suspended.id}: `));
   });
 });
-
-// Setup over REST: POST /deployment/create, then POST /process-definition/{id}/start of the
-// definition `key` of that deployment (a tenant's definition has no key-only start route).
-const definitions = new Map(); // `${key}/${tenantId}` → latest deployed definition id
-
-async function deploy(ctx, xml, { tenantId = null } = {}) {
-  const res = await ctx.api.deploy(xml, tenantId ? { fields: { 'tenant-id': tenantId } } : {});
-  assert.equal(res.status, 200, JSON.stringify(res.body));
-  for (const d of Object.values(res.body.deployedProcessDefinitions)) definitions.set(`${d.key}/${tenantId}`, d.id);
-  return res.body;
-}
-
-async function start(ctx, key, { businessKey, variables, tenantId = null } = {}) {
-  const id = definitions.get(`${key}/${tenantId}`);
-  const res = await ctx.api.post(`/process-definition/${encodeURIComponent(id)}/start`, { businessKey, variables });
-  assert.equal(res.status, 200, JSON.stringify(res.body));
-  return res.body;
-}
-
-async function suspend(ctx, processInstanceId) {
-  const res = await ctx.api.put(`/process-instance/${processInstanceId}/suspended`, { suspended: true });
-  assert.equal(res.status, 204, JSON.stringify(res.body));
-}
