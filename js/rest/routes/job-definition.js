@@ -42,7 +42,7 @@ export function register(router) {
 
 async function listJobDefinitions(ctx) {
   const rows = await findJobDefinitions(ctx);
-  return page(sortRows(rows, sortingOf(ctx, SORT_KEYS)), ctx.search).map(jobDefinitionOut);
+  return page(sortRows(rows, sortingOf(ctx, SORT_KEYS)), ctx.search);
 }
 
 async function countJobDefinitions(ctx) {
@@ -72,25 +72,9 @@ function accepts(q, d) {
   return q.tenantIdIn.includes(d.tenantId) || (!!q.includeJobDefinitionsWithoutTenantId && d.tenantId == null);
 }
 
-/** JobDefinitionDto, every field written. */
-function jobDefinitionOut(d) {
-  return {
-    id: d.id,
-    processDefinitionId: d.processDefinitionId ?? null,
-    processDefinitionKey: d.processDefinitionKey ?? null,
-    jobType: d.jobType ?? null,
-    jobConfiguration: d.jobConfiguration ?? null,
-    activityId: d.activityId ?? null,
-    suspended: !!d.suspended,
-    overridingJobPriority: d.overridingJobPriority ?? null,
-    tenantId: d.tenantId ?? null,
-    deploymentId: d.deploymentId ?? null,
-  };
-}
-
 async function getJobDefinition(ctx) {
   const id = ctx.params.id;
   const [row] = await ctx.engine.jobDefinitions({ jobDefinitionId: id });
   if (!row) throw new RestError(404, `Job Definition with id ${id} does not exist`);
-  return jobDefinitionOut(row);
+  return row; // the engine's rows are JobDefinitionDto already (js/dto.js)
 }
