@@ -6,7 +6,8 @@
 // task with id X does not exist", a BadUserRequestException (locked by another worker, a bad
 // retry count, a suspended instance) a 400 RestException, any other engine failure the generic 500.
 
-import { formatDate } from '../dates.js';
+import { externalTaskDto } from '../../dto.js';
+import { withDates } from '../dates.js';
 import { invalidRequest, isBadUserRequest, isEngineError, RestError } from '../errors.js';
 import { checkComparators, likeMatches, page, queryFromBody, queryOf, sortingOf, sortRows, variableConditionsOf } from '../params.js';
 import { variablesIn, variablesMatch, variablesOut } from '../variables.js';
@@ -142,28 +143,9 @@ async function definitionIdsByName(engine, q) {
   return new Set(defs.filter((d) => named(d) && like(d)).map((d) => d.id));
 }
 
-/** An engine external task row as ExternalTaskDto. */
+/** The engine's ExternalTaskDto (js/dto.js) with REST dates. */
 function externalTaskOut(t) {
-  return {
-    activityId: t.activityId ?? null,
-    activityInstanceId: t.activityInstanceId ?? null,
-    errorMessage: t.errorMessage ?? null,
-    executionId: t.executionId ?? null,
-    id: t.id,
-    lockExpirationTime: formatDate(t.lockExpirationTime ?? null),
-    createTime: formatDate(t.createTime ?? null),
-    processDefinitionId: t.processDefinitionId ?? null,
-    processDefinitionKey: t.processDefinitionKey ?? null,
-    processDefinitionVersionTag: t.processDefinitionVersionTag ?? null,
-    processInstanceId: t.processInstanceId ?? null,
-    retries: t.retries ?? null,
-    suspended: !!t.suspended,
-    workerId: t.workerId ?? null,
-    topicName: t.topicName ?? null,
-    tenantId: t.tenantId ?? null,
-    priority: t.priority ?? 0,
-    businessKey: t.businessKey ?? null,
-  };
+  return withDates(externalTaskDto(t), ['lockExpirationTime', 'createTime']);
 }
 
 async function getExternalTask(ctx) {

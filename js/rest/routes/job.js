@@ -7,7 +7,7 @@
 // GET /job/{id}/stacktrace answers with the details the job holds (its message), and with 404 when
 // the job has none.
 
-import { formatDate, parseDate } from '../dates.js';
+import { parseDate, withDates } from '../dates.js';
 import { invalidRequest, isEngineError, RestError } from '../errors.js';
 import { page, queryFromBody, queryOf, sortingOf, sortRows } from '../params.js';
 import { reply } from '../router.js';
@@ -164,25 +164,10 @@ function dateConditions(ctx, param, { label, field, ...ops }) {
   });
 }
 
-/** An engine job row as Camunda's JobDto. */
+/** The engine's job (js/dto.js) as Camunda's JobDto: without the engine's activityId and jobType, REST dates. */
 function jobOut(j) {
-  return {
-    id: j.id,
-    jobDefinitionId: j.jobDefinitionId ?? null,
-    processInstanceId: j.processInstanceId ?? null,
-    processDefinitionId: j.processDefinitionId ?? null,
-    processDefinitionKey: j.processDefinitionKey ?? null,
-    executionId: j.executionId ?? null,
-    exceptionMessage: j.exceptionMessage ?? null,
-    failedActivityId: j.failedActivityId ?? null,
-    retries: j.retries ?? 0,
-    dueDate: formatDate(j.dueDate ?? null),
-    suspended: !!j.suspended,
-    priority: j.priority ?? 0,
-    tenantId: j.tenantId ?? null,
-    createTime: formatDate(j.createTime ?? null),
-    batchId: j.batchId ?? null,
-  };
+  const { activityId, jobType, ...dto } = j;
+  return withDates(dto, ['dueDate', 'createTime']);
 }
 
 // --- one job -----------------------------------------------------------------------------------
