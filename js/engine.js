@@ -137,6 +137,8 @@ export class Engine {
   suspendProcessInstance(id, suspended) { return ProcessInstances.suspendProcessInstance(this, id, suspended); }
   /** Deletes a running instance: {reason, skipCustomListeners, ...}; its history stays. */
   deleteProcessInstance(id, options) { return ProcessInstances.deleteProcessInstance(this, id, options); }
+  /** Modifies a running instance: {instructions, skipCustomListeners, skipIoMappings, annotation} (semantics.md §1). */
+  modifyProcessInstance(id, options) { return ProcessInstances.modifyProcessInstance(this, id, options); }
 
   // --- variables (js/engine/variables.js) --------------------------------------------------------
 

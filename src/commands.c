@@ -14,6 +14,7 @@
 
 #include "exec_internal.h"
 #include "history.h"
+#include "modify.h"
 #include "state_check.h"
 #include "state_json.h"
 #include "strutil.h"
@@ -81,6 +82,10 @@ static bool run_init(run *r, const model *m, const cJSON *cmd, error *err) {
     if (!cJSON_IsObject(state)) return error_set(err, ERR_INVALID_REQUEST, "state must be an object");
     r->ctx.pi = state_from_json(m, state, err);
     if (!r->ctx.pi || !state_check(r->ctx.pi, err)) return false;
+    if ((r->ctx.pi->ended || !r->ctx.pi->root) && strcmp(param(cmd, "command")->valuestring, "modify") == 0)
+        return error_set(err, ERR_ENGINE,
+                         "ENGINE-13036 Process instance '%s' cannot be modified. The process instance does not exist",
+                         r->ctx.pi->id);
     if (r->ctx.pi->ended || !r->ctx.pi->root)
         return error_set(err, ERR_ENGINE, "Process instance '%s' has ended", r->ctx.pi->id);
     return true;
@@ -605,6 +610,10 @@ static bool cmd_delete(run *r) {
     return exec_delete_instance(&r->ctx, reason);
 }
 
+/* --- modification (src/modify.c) --- */
+
+static bool cmd_modify(run *r) { return modify_run(&r->ctx, r->cmd, &r->result); }
+
 /* --- queries: no state change, only a result --- */
 
 static char *query(const model *m, const cJSON *cmd, const char *name, error *err) {
@@ -686,6 +695,7 @@ static const struct {
     {"delete", cmd_delete},
     {"suspend", cmd_suspend},
     {"setJobRetries", cmd_set_job_retries},
+    {"modify", cmd_modify},
 };
 
 char *commands_run(const model *m, const cJSON *cmd, error *err) {

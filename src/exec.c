@@ -95,7 +95,7 @@ static execution *find_token(exec_ctx *ctx, const char *id) {
 }
 
 /* One concurrent child left: it becomes the scope's own token again. */
-static void prune(exec_ctx *ctx, execution *scope) {
+void exec_prune(exec_ctx *ctx, execution *scope) {
     if (scope->n_children != 1 || !scope->children[0]->is_concurrent) return;
     execution *last = scope->children[0];
     if (ctx->forks_running) remember_replacement(ctx, last->id, scope->id);
@@ -367,7 +367,7 @@ static bool run_join(exec_ctx *ctx, execution *h, const model_element *gw) {
     if (!ok || !end_activity_instance(ctx, h, gw)) return false;
     h->is_active = true;
     if (h != scope && scope->n_children == 1) {
-        prune(ctx, scope);
+        exec_prune(ctx, scope);
         h = scope;
     }
     return exec_leave(ctx, h, gw, false);
@@ -539,7 +539,7 @@ bool exec_token_ended(exec_ctx *ctx, execution *tok) {
     execution *scope = state_scope_of(tok);
     if (tok != scope) {
         state_execution_remove(ctx->pi, tok);
-        prune(ctx, scope);
+        exec_prune(ctx, scope);
     } else {
         tok->activity = NULL;
         tok->transition = TRANSITION_NONE;
@@ -552,7 +552,10 @@ bool exec_token_ended(exec_ctx *ctx, execution *tok) {
 
 bool exec_scope_complete(exec_ctx *ctx, execution *scope) {
     if (scope == ctx->pi->root) {
-        if (ctx->preserve_scope) return true;
+        if (ctx->preserve_scope) {
+            ctx->root_reached_end = true;
+            return true;
+        }
         return exec_end_instance(ctx, "COMPLETED", ctx->end_activity ? ctx->end_activity->id : NULL);
     }
     if (is_body(scope)) return true; /* bodies complete through mi_inner_done */

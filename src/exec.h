@@ -31,6 +31,8 @@ typedef struct exec_ctx {
     bool initial_variables;    /* variables set now are the instance's initial values (start) */
     bool preserve_scope;       /* while instructions run, an empty instance does not end yet */
     bool externally_terminated;/* cancellation comes from outside (REST delete / modification) */
+    bool root_reached_end;     /* under preserve_scope: the last token of the instance reached an end
+                                * (the instance completes, rather than terminates, if left empty) */
     int depth;                 /* nesting of token moves, bounded to keep the stack safe */
     const model_element *end_activity; /* the end event the last token reached */
     /* While forked branches are being started, tokens merged into their scope (prune) are

@@ -31,6 +31,8 @@ bool exec_scope_complete(exec_ctx *ctx, execution *scope);
 /* A token for a new concurrent path in `scope`: the scope itself when it is empty, else a new
  * concurrent child (forking the scope's own token first when it holds one). */
 execution *exec_new_branch(exec_ctx *ctx, execution *scope);
+/* One concurrent child left in `scope`: it becomes the scope's own token again. */
+void exec_prune(exec_ctx *ctx, execution *scope);
 /* Creates the scope execution of `el` under `parent` and runs its entry (exec_enter_scope). */
 execution *exec_start_scope(exec_ctx *ctx, execution *parent, const model_element *el);
 /* Entry of a new scope execution: history, input mappings, start listeners, boundary and
@@ -67,6 +69,8 @@ void mi_init_single(exec_ctx *ctx, execution *body);
  * grow by one); its scope is entered but its activity not yet executed. Sequential bodies that
  * already run an instance refuse. */
 execution *mi_new_single_inner(exec_ctx *ctx, execution *body);
+/* An inner instance of a parallel body was cancelled (modification): nrOfActiveInstances − 1. */
+bool mi_inner_cancelled(exec_ctx *ctx, execution *body);
 
 /* --- cancel.c: cancellation --- */
 /* Ends every activity instance in exec's subtree (and exec's own) as canceled and removes it,

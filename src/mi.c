@@ -189,3 +189,8 @@ execution *mi_new_single_inner(exec_ctx *ctx, execution *body) {
     execution *inner = new_inner(ctx, body, k, NULL);
     return exec_enter_scope(ctx, inner) ? inner : NULL;
 }
+
+bool mi_inner_cancelled(exec_ctx *ctx, execution *body) {
+    if (body->scope_element->mi->sequential) return true;
+    return set_counter(ctx, body, "nrOfActiveInstances", body_counter(body, "nrOfActiveInstances") - 1);
+}

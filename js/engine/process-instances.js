@@ -86,6 +86,22 @@ export async function deleteProcessInstance(engine, id, { reason = null, skipCus
   await engine._run(row, { command: 'delete', deleteReason: reason, skipCustomListeners, skipIoMappings, externallyTerminated });
 }
 
+/**
+ * Camunda's process instance modification (semantics.md §1): {instructions, skipCustomListeners,
+ * skipIoMappings, annotation, externallyTerminated (default true)}. Instructions are Camunda's
+ * REST form: {type: cancel (activityId | activityInstanceId | transitionInstanceId,
+ * cancelCurrentActiveActivityInstances) | startBeforeActivity | startAfterActivity (activityId) |
+ * startTransition (transitionId), ancestorActivityInstanceId, variables: {name: {value, type,
+ * local}}, variablesLocal}, run in order by the core's `modify` command; a failure changes
+ * nothing. An instance left empty ends (EXTERNALLY_TERMINATED, or COMPLETED when its last token
+ * reached an end event). The annotation is the caller's to log (operation log).
+ */
+export async function modifyProcessInstance(engine, id, { instructions = [], skipCustomListeners = false, skipIoMappings = false, annotation = null, externallyTerminated = true } = {}) {
+  const row = await engine.store.getInstance(id);
+  if (!row) throw new CoreError('ProcessEngineException', `ENGINE-13036 Process instance '${id}' cannot be modified. The process instance does not exist`);
+  await engine._run(row, { command: 'modify', instructions, skipCustomListeners, skipIoMappings, annotation, externallyTerminated });
+}
+
 // --- process instance queries (REST GET/POST /process-instance) ----------------------------------
 // Camunda's process instance query looks past the instance row: at its definition (deployment,
 // tenant), its incidents, the activities its tokens are in and the variables of every execution.
