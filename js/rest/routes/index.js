@@ -9,11 +9,12 @@ import * as incident from './incident.js';
 import * as job from './job.js';
 import * as jobDefinition from './job-definition.js';
 import * as message from './message.js';
+import * as modification from './modification.js';
 import * as processDefinition from './process-definition.js';
 import * as processInstance from './process-instance.js';
 import * as task from './task.js';
 
-const resources = [engine, deployment, processDefinition, processInstance, execution, task, externalTask, job, jobDefinition, incident, message, history, detour];
+const resources = [engine, deployment, processDefinition, processInstance, execution, task, externalTask, job, jobDefinition, incident, message, modification, history, detour];
 
 export function registerRoutes(router) {
   for (const resource of resources) resource.register(router);

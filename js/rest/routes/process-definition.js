@@ -12,6 +12,7 @@ import { matches } from '../../store/memory.js';
 import { parseDate } from '../dates.js';
 import { RestError, asRestError, invalidRequest, isEngineError } from '../errors.js';
 import { page, queryFromSearch, sorting, sortRows, splitFilters, tenantConditions } from '../params.js';
+import { instructionsFor, instructionsShape } from '../instructions.js';
 import { typedValues, variablesIn, variablesOut } from '../variables.js';
 import { processInstanceDto } from './process-instance.js';
 
@@ -64,7 +65,6 @@ const SORT_KEYS = {
   versionTag: 'versionTag',
 };
 
-const INSTRUCTION_TYPES = ['cancel', 'startBeforeActivity', 'startAfterActivity', 'startTransition'];
 const STATISTICS_CLASS = 'org.camunda.bpm.engine.rest.dto.repository.ActivityStatisticsResultDto';
 
 export function register(router) {
@@ -252,7 +252,7 @@ async function start(ctx, definitionId) {
   let instructions;
   try {
     typedValues(body.variables);
-    instructions = startInstructions(body.startInstructions);
+    instructions = instructionsFor(body.startInstructions, 'start'); // cancel instructions mean nothing to a start
   } catch (e) {
     throw e instanceof RestError ? fail(e.message) : e;
   }
@@ -291,41 +291,9 @@ function startBody(body) {
   for (const flag of ['skipCustomListeners', 'skipIoMappings', 'withVariablesInReturn']) {
     if (body[flag] != null && typeof body[flag] !== 'boolean') throw wrong();
   }
-  if (body.startInstructions != null && !Array.isArray(body.startInstructions)) throw wrong();
-  for (const i of body.startInstructions ?? []) {
-    // the polymorphic type picks the class: missing or unknown is a mapping error
-    if (!i || typeof i !== 'object' || Array.isArray(i) || !INSTRUCTION_TYPES.includes(i.type)) throw wrong();
-    variablesIn(i.variables);
-    for (const v of Object.values(i.variables ?? {})) if (v?.local != null && typeof v.local !== 'boolean') throw wrong();
-  }
+  instructionsShape(body.startInstructions);
   variablesIn(body.variables); // shape only
   return body;
-}
-
-/**
- * The start instructions for the core, checked in order as the DTOs' applyTo does (a cancel
- * instruction means nothing to a start and is skipped, as in Camunda).
- */
-function startInstructions(list) {
-  const out = [];
-  for (const i of list ?? []) {
-    if (i.type === 'cancel') continue;
-    const needed = i.type === 'startTransition' ? 'transitionId' : 'activityId';
-    if (i[needed] == null) throw invalidRequest(`For instruction type '${i.type}': '${needed}' must be set`);
-    const variables = instructionVariables(i.variables);
-    out.push({ type: i.type, [needed]: i[needed], ...(variables ? { variables } : {}) });
-  }
-  return out;
-}
-
-// TriggerVariableValueDto map (shape checked by startBody): typed values with `local`, converted
-// here so that a bad one fails before anything starts.
-function instructionVariables(map) {
-  if (map == null) return null;
-  const typed = variablesIn(map);
-  typedValues(map);
-  for (const [name, v] of Object.entries(map)) if (v?.local) typed[name].local = true;
-  return typed;
 }
 
 // --- statistics and suspension -----------------------------------------------------------------------
