@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch_split.h"
 #include "exec_internal.h"
 #include "history.h"
 #include "modify.h"
@@ -710,6 +711,8 @@ char *commands_run(const model *m, const cJSON *cmd, error *err) {
     }
     if (strcmp(name->valuestring, "activityInstances") == 0 || strcmp(name->valuestring, "variables") == 0)
         return query(m, cmd, name->valuestring, err);
+    /* stateless: no instance, only the command document (batch_split.c) */
+    if (strcmp(name->valuestring, "splitBatch") == 0) return batch_split_run(cmd, err);
     command_fn fn = NULL;
     for (size_t i = 0; i < sizeof COMMANDS / sizeof *COMMANDS; i++)
         if (strcmp(COMMANDS[i].name, name->valuestring) == 0) fn = COMMANDS[i].fn;
