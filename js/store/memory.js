@@ -18,6 +18,13 @@
 //    survives (except its unlockJobIds), unlockJob() / unlockAll() clear them.
 //  - deleteDeployment() removes a deployment and its definitions; deleteHistory() every history
 //    row of the given instances; close() releases what the store holds.
+//  - Batches (docs/batches.md): batch rows, their instance rows ({batchId, processInstanceId,
+//    state, errorMessage}, insertion order, upserted) and batch jobs (owned by a batch, not by an
+//    instance: never in rows('jobs'), but acquired, locked and unlocked like instance jobs; at
+//    equal due date and create time instance jobs come first). commitBatch() writes a batch's
+//    change in one transaction; commit({…, batch}) upserts the committing instance's outcome in its
+//    batch in the instance's transaction (ignored when the batch row is gone). checkBatchChange()
+//    refuses a malformed change before anything is written, the same in every store.
 // It knows nothing of BPMN: rows are opaque objects with a few named fields.
 
 export const INDEX_KINDS = ['tasks', 'externalTasks', 'jobs', 'subscriptions', 'incidents'];
@@ -38,6 +45,9 @@ export class MemoryStore {
     this.instanceRows = new Map(); // id → {id, revision, ...row}
     this.indexRows = Object.fromEntries(INDEX_KINDS.map((k) => [k, new Map()])); // kind → instanceId → rows
     this.historyRows = new Map(); // kind → Map(id → row)
+    this.batchRows = new Map(); // id → batch row
+    this.batchJobRows = new Map(); // id → batch job row (with its lock)
+    this.batchInstanceRows = new Map(); // batchId → Map(processInstanceId → row)
   }
 
   // --- repository -------------------------------------------------------------------------------
@@ -105,7 +115,8 @@ export class MemoryStore {
    *    unlockJobIds: jobs whose lock is released (the one the command executed)}
    * Returns the new revision.
    */
-  async commit({ instanceId, revision, instance, index = {}, history = [], unlockJobIds = [] }) {
+  async commit({ instanceId, revision, instance, index = {}, history = [], unlockJobIds = [], batch }) {
+    if (batch != null) checkBatchOutcome(batch);
     const current = this.instanceRows.get(instanceId);
     const currentRevision = current ? current.revision : 0;
     if (currentRevision !== revision) {
@@ -132,6 +143,7 @@ export class MemoryStore {
       if (!this.historyRows.has(kind)) this.historyRows.set(kind, new Map());
       this.historyRows.get(kind).set(row.id, { ...row });
     }
+    if (batch != null && this.batchRows.has(batch.batchId)) this._putBatchInstances(batch.batchId, batch.instances ?? []);
     return next;
   }
 
@@ -146,10 +158,85 @@ export class MemoryStore {
     return locks;
   }
 
+  // --- batches ----------------------------------------------------------------------------------
+
+  /** The batch row (BatchDto fields, configuration, remaining) or null. */
+  async getBatch(id) {
+    return copyBatch(this.batchRows.get(id));
+  }
+
+  /** Batch rows matching the filter, in insertion order. */
+  async batches(filter = {}) {
+    const out = [];
+    for (const row of this.batchRows.values()) if (matches(row, filter)) out.push(copyBatch(row));
+    return out;
+  }
+
+  /** A batch's instance rows ({batchId, processInstanceId, state, errorMessage}) matching the filter, in insertion order. */
+  async batchInstances(batchId, filter = {}) {
+    const rows = this.batchInstanceRows.get(batchId);
+    if (typeof filter.processInstanceId === 'string') return select(rows?.has(filter.processInstanceId) ? [rows.get(filter.processInstanceId)] : [], filter);
+    return select(rows?.values() ?? [], filter);
+  }
+
+  /** Batch jobs (with their locks) matching the filter, in insertion order. */
+  async batchJobs(filter = {}) {
+    return select(this.batchJobRows.values(), filter);
+  }
+
+  /**
+   * Applies one batch's change atomically (docs/batches.md):
+   *   {batchId, batch: the new row (upserted), null (the batch, its jobs and its instance rows are
+   *    deleted; history stays) or undefined (the row is left as is),
+   *    putJobs: batch jobs inserted or replaced by id (a replaced job keeps its lock),
+   *    deleteJobIds: batch jobs removed, instances: instance rows upserted by processInstanceId,
+   *    history: [{kind, row}] upserted by row.id, unlockJobIds: batch jobs whose lock is released}
+   *    revision (optional): the batch row's revision as read (0: no row); when given and the
+   *    stored one differs, OptimisticLockingError and nothing is written}
+   * Order: the row, putJobs, deleteJobIds, instances, unlocks; a null batch then deletes
+   * whatever of the batch remains; history last. A batch row carries `revision`, kept by the
+   * store: 1 when created, + 1 on every commitBatch that writes the row.
+   */
+  async commitBatch(change) {
+    const { batchId, batch, revision, putJobs = [], deleteJobIds = [], instances = [], history = [], unlockJobIds = [] } = change;
+    checkBatchChange(change);
+    const stored = this.batchRows.get(batchId)?.revision ?? 0;
+    if (revision !== undefined && revision !== stored) throw staleBatchError(batchId, revision, stored);
+    // Everything below is synchronous: no other commit can interleave.
+    if (batch) this.batchRows.set(batchId, copyBatch({ ...batch, id: batchId, revision: stored + 1 }));
+    for (const r of putJobs) {
+      const old = this.batchJobRows.get(r.id);
+      const lock = old && old.lockOwner != null ? { lockOwner: old.lockOwner, lockExpirationTime: old.lockExpirationTime } : UNLOCKED;
+      this.batchJobRows.set(r.id, { ...batchJobRow(r, batchId), ...lock });
+    }
+    for (const id of deleteJobIds) this.batchJobRows.delete(id);
+    this._putBatchInstances(batchId, instances);
+    for (const id of unlockJobIds) {
+      const job = this.batchJobRows.get(id);
+      if (job) Object.assign(job, UNLOCKED);
+    }
+    if (batch === null) {
+      this.batchRows.delete(batchId);
+      for (const [id, job] of this.batchJobRows) if (job.batchId === batchId) this.batchJobRows.delete(id);
+      this.batchInstanceRows.delete(batchId);
+    }
+    for (const { kind, row } of history) {
+      if (!this.historyRows.has(kind)) this.historyRows.set(kind, new Map());
+      this.historyRows.get(kind).set(row.id, { ...row });
+    }
+  }
+
+  _putBatchInstances(batchId, instances) {
+    if (!instances.length) return;
+    let rows = this.batchInstanceRows.get(batchId);
+    if (!rows) this.batchInstanceRows.set(batchId, (rows = new Map()));
+    for (const r of instances) rows.set(r.processInstanceId, batchInstanceRow(r, batchId));
+  }
+
   // --- job acquisition --------------------------------------------------------------------------
 
   /**
-   * Locks up to maxJobs jobs that are due (dueDate null or ≤ now), have retries left, are not
+   * Locks up to maxJobs jobs (instance and batch jobs) that are due (dueDate null or ≤ now), have retries left, are not
    * suspended and not locked (no lock, or an expired one) for lockOwner until now + lockDuration.
    * → the locked job rows, by due date, then create time (then row order).
    */
@@ -157,6 +244,7 @@ export class MemoryStore {
     if (!lockOwner) throw new TypeError('acquireJobs: a lockOwner is required');
     const candidates = [];
     for (const jobs of this.indexRows.jobs.values()) for (const job of jobs) if (acquirable(job, now)) candidates.push(job);
+    for (const job of this.batchJobRows.values()) if (acquirable(job, now)) candidates.push(job); // stable sort: after instance jobs at a tie
     const picked = candidates.sort(acquisitionOrder).slice(0, maxJobs);
     for (const job of picked) Object.assign(job, { lockOwner, lockExpirationTime: now + lockDuration });
     return picked.map(copy);
@@ -180,6 +268,11 @@ export class MemoryStore {
         Object.assign(job, UNLOCKED);
         n++;
       }
+    }
+    for (const job of this.batchJobRows.values()) {
+      if (job.lockOwner == null || !which(job)) continue;
+      Object.assign(job, UNLOCKED);
+      n++;
     }
     return n;
   }
@@ -228,6 +321,75 @@ export function acquisitionOrder(a, b) {
 function nullsFirst(a, b) {
   if (a == null || b == null) return (a == null ? 0 : 1) - (b == null ? 0 : 1);
   return a - b;
+}
+
+export const BATCH_INSTANCE_STATES = ['pending', 'done', 'failed'];
+
+/** Throws a TypeError when commitBatch's change is malformed (nothing is written then). */
+export function checkBatchChange({ batchId, batch, revision, putJobs = [], deleteJobIds = [], instances = [], history = [], unlockJobIds = [] }) {
+  if (typeof batchId !== 'string' || !batchId) throw new TypeError('commitBatch: a batchId is required');
+  if (revision !== undefined && !(Number.isSafeInteger(revision) && revision >= 0)) throw new TypeError('commitBatch: revision must be the batch revision read (0: none)');
+  if (batch != null) {
+    if (typeof batch !== 'object' || Array.isArray(batch)) throw new TypeError('commitBatch: batch must be a row, null or undefined');
+    if (batch.id != null && batch.id !== batchId) throw new TypeError(`commitBatch: the batch row's id '${batch.id}' is not '${batchId}'`);
+    if (batch.remaining != null && !Array.isArray(batch.remaining)) throw new TypeError('commitBatch: remaining must be an array of ids');
+  }
+  const jobIds = new Set();
+  for (const job of putJobs) {
+    if (typeof job?.id !== 'string' || !job.id) throw new TypeError('commitBatch: every batch job needs an id');
+    if (job.batchId != null && job.batchId !== batchId) throw new TypeError(`commitBatch: job ${job.id} belongs to batch '${job.batchId}', not '${batchId}'`);
+    if (jobIds.has(job.id)) throw new TypeError(`commitBatch: job ${job.id} is put twice`);
+    jobIds.add(job.id);
+  }
+  for (const [name, list] of [['deleteJobIds', deleteJobIds], ['unlockJobIds', unlockJobIds]]) {
+    if (!Array.isArray(list) || !list.every((id) => typeof id === 'string')) throw new TypeError(`commitBatch: ${name} must be an array of ids`);
+  }
+  checkBatchInstances(instances, 'commitBatch');
+  for (const h of history) {
+    if (typeof h?.kind !== 'string' || typeof h.row?.id !== 'string') throw new TypeError('commitBatch: history entries are {kind, row} with a row id');
+  }
+}
+
+export function staleBatchError(batchId, revision, stored) {
+  return new OptimisticLockingError(`Batch[${batchId}] was updated by another transaction concurrently (revision ${revision}, stored ${stored})`);
+}
+
+/** Throws a TypeError when commit()'s batch outcome ({batchId, instances}) is malformed. */
+export function checkBatchOutcome(batch) {
+  if (typeof batch !== 'object' || typeof batch.batchId !== 'string' || !batch.batchId) throw new TypeError('commit: batch must be {batchId, instances}');
+  checkBatchInstances(batch.instances ?? [], 'commit');
+}
+
+function checkBatchInstances(instances, where) {
+  if (!Array.isArray(instances)) throw new TypeError(`${where}: instances must be an array`);
+  const seen = new Set();
+  for (const r of instances) {
+    if (typeof r?.processInstanceId !== 'string' || !r.processInstanceId) throw new TypeError(`${where}: every batch instance row needs a processInstanceId`);
+    if (!BATCH_INSTANCE_STATES.includes(r.state)) throw new TypeError(`${where}: batch instance ${r.processInstanceId} has state '${r.state}' (pending, done or failed)`);
+    if (r.errorMessage != null && typeof r.errorMessage !== 'string') throw new TypeError(`${where}: batch instance ${r.processInstanceId}: errorMessage must be a string or null`);
+    if (seen.has(r.processInstanceId)) throw new TypeError(`${where}: batch instance ${r.processInstanceId} is given twice`);
+    seen.add(r.processInstanceId);
+  }
+}
+
+/** A batch instance row as every store keeps it: these four fields, nothing else. */
+export function batchInstanceRow(r, batchId) {
+  return { batchId, processInstanceId: r.processInstanceId, state: r.state, errorMessage: r.errorMessage ?? null };
+}
+
+/** A batch job as put: owned by the batch, by no instance (its lock is the store's, set apart). */
+export function batchJobRow(r, batchId) {
+  const { lockOwner, lockExpirationTime, ...row } = r;
+  return { ...row, batchId, processInstanceId: null };
+}
+
+/** A batch row's copy: remaining and configuration are not shared either. */
+function copyBatch(row) {
+  if (!row) return null;
+  const out = { ...row };
+  if (Array.isArray(row.remaining)) out.remaining = row.remaining.slice();
+  if (row.configuration != null && typeof row.configuration === 'object') out.configuration = structuredClone(row.configuration);
+  return out;
 }
 
 function copy(row) {

@@ -13,8 +13,16 @@
 
 import pg from 'pg';
 
-import { INDEX_KINDS, OptimisticLockingError, acquisitionOrder, matches } from './memory.js';
-import { COLUMNS, INDEX_TABLES, columnValue, indexColumns, lazyJson, pushdown, snake, splitRow } from './sql.js';
+import {
+  INDEX_KINDS,
+  OptimisticLockingError,
+  batchJobRow,
+  checkBatchChange,
+  checkBatchOutcome,
+  matches,
+  staleBatchError,
+} from './memory.js';
+import { BATCH_JOB_FIELDS, COLUMNS, INDEX_TABLES, columnValue, indexColumns, lazyJson, pushdown, snake, splitRow } from './sql.js';
 
 const PG_TYPES = { text: 'text', int: 'bigint', bool: 'boolean' };
 
@@ -89,6 +97,23 @@ export const MIGRATIONS = [
     PRIMARY KEY (kind, id));
   CREATE INDEX history_instance ON history (process_instance_id);
   `,
+  // 2: batches (docs/batches.md): the row (remaining apart, as json text parsed when read), its
+  // instance rows (insertion order by seq), its jobs (acquired beside instance jobs).
+  `
+  CREATE TABLE batches (
+    seq bigserial PRIMARY KEY, id text NOT NULL UNIQUE, revision integer NOT NULL, type text, suspended boolean, tenant_id text,
+    data jsonb NOT NULL, remaining json);
+  CREATE TABLE batch_instances (
+    seq bigserial NOT NULL, batch_id text NOT NULL, process_instance_id text NOT NULL, state text NOT NULL, error_message text,
+    PRIMARY KEY (batch_id, process_instance_id));
+  CREATE TABLE batch_jobs (
+    seq bigserial PRIMARY KEY, id text NOT NULL UNIQUE, batch_id text NOT NULL, job_type text, job_definition_id text,
+    due_date bigint, retries bigint, suspended boolean, create_time bigint,
+    lock_owner text, lock_expiration_time bigint, data jsonb NOT NULL);
+  CREATE INDEX batch_jobs_batch ON batch_jobs (batch_id);
+  CREATE INDEX batch_jobs_due ON batch_jobs (due_date NULLS FIRST, create_time NULLS FIRST, seq);
+  CREATE INDEX batch_jobs_lock_owner ON batch_jobs (lock_owner);
+  `,
 ];
 
 const MIGRATION_LOCK = 0x64657472; // any constant: the advisory lock id of migrations
@@ -160,6 +185,7 @@ function commitParams(write) {
   if (write === 'insert' || write === 'update') names.push(...INSTANCE_PARAMS);
   for (const kind of INDEX_KINDS) for (const [column] of rowColumns(kind)) names.push(`${kind}.${column}`);
   names.push('unlockJobIds', 'history.kind', 'history.id', 'history.process_instance_id', 'history.data');
+  names.push('batch.id', 'batch.process_instance_id', 'batch.state', 'batch.error_message');
   return names;
 }
 
@@ -188,13 +214,23 @@ function commitStatement(write) {
     SELECT * FROM unnest(${$('history.kind')}::text[], ${$('history.id')}::text[], ${$('history.process_instance_id')}::text[], ${$('history.data')}::jsonb[])
     WHERE ${written}
     ON CONFLICT (kind, id) DO UPDATE SET process_instance_id = excluded.process_instance_id, data = excluded.data)`);
+  // The instance's outcome in its batch, if the batch row is still there (FOR KEY SHARE: a batch
+  // deletion in flight waits for this commit, or this commit sees the row gone).
+  ctes.push(
+    `bat AS (SELECT 1 FROM batches WHERE id = ${$('batch.id')} AND ${written} FOR KEY SHARE)`,
+    `bins AS (INSERT INTO batch_instances (batch_id, process_instance_id, state, error_message)
+       SELECT ${$('batch.id')}, u.p, u.s, u.e
+       FROM unnest(${$('batch.process_instance_id')}::text[], ${$('batch.state')}::text[], ${$('batch.error_message')}::text[]) WITH ORDINALITY AS u(p, s, e, ord)
+       WHERE EXISTS (SELECT 1 FROM bat) ORDER BY u.ord
+       ON CONFLICT (batch_id, process_instance_id) DO UPDATE SET state = excluded.state, error_message = excluded.error_message)`,
+  );
   return { text: `WITH ${ctes.join(',\n')}\nSELECT count(*)::int AS written FROM inst`, names };
 }
 
 const COMMIT_STATEMENTS = Object.fromEntries(['insert', 'update', 'remove', 'none'].map((w) => [w, commitStatement(w)]));
 
 /** The commit statement's parameters by name (see commitParams). */
-function commitValues({ instanceId, revision, instance, index = {}, history = [], unlockJobIds = [] }) {
+function commitValues({ instanceId, revision, instance, index = {}, history = [], unlockJobIds = [], batch }) {
   const values = { id: instanceId, revision, unlockJobIds };
   if (instance) {
     const c = COLUMNS.instances;
@@ -224,6 +260,11 @@ function commitValues({ instanceId, revision, instance, index = {}, history = []
   values['history.id'] = rows.map((h) => h.row.id);
   values['history.process_instance_id'] = rows.map((h) => columnValue(h.row.processInstanceId, 'text'));
   values['history.data'] = rows.map((h) => JSON.stringify(h.row));
+  const outcome = batch?.instances ?? [];
+  values['batch.id'] = batch?.batchId ?? null;
+  values['batch.process_instance_id'] = outcome.map((r) => r.processInstanceId);
+  values['batch.state'] = outcome.map((r) => r.state);
+  values['batch.error_message'] = outcome.map((r) => r.errorMessage ?? null);
   return values;
 }
 
@@ -237,16 +278,49 @@ function dedupeHistory(history) {
   return [...byKey.values()];
 }
 
-const ACQUIRE_JOBS = `WITH picked AS (
-    SELECT rid FROM jobs
-    WHERE (due_date IS NULL OR due_date <= $3) AND retries > 0 AND suspended IS NOT TRUE
-      AND (lock_expiration_time IS NULL OR lock_expiration_time <= $3)
-    ORDER BY due_date NULLS FIRST, create_time NULLS FIRST, inst_seq, pos
-    LIMIT $4
-    FOR UPDATE SKIP LOCKED)
-  UPDATE jobs SET lock_owner = $1, lock_expiration_time = $2
-  FROM picked WHERE jobs.rid = picked.rid
-  RETURNING jobs.data, jobs.lock_owner, jobs.lock_expiration_time, jobs.inst_seq, jobs.pos`;
+// Acquisition over both job tables: the first maxJobs candidates of each, claimed with FOR UPDATE
+// SKIP LOCKED, merged (instance jobs first at a tie, as in MemoryStore), the first maxJobs locked.
+// (A candidate claimed but not picked is only held until the statement ends.)
+const ACQUIRABLE = `(due_date IS NULL OR due_date <= $3) AND retries > 0 AND suspended IS NOT TRUE
+      AND (lock_expiration_time IS NULL OR lock_expiration_time <= $3)`;
+const ACQUIRE_JOBS = `WITH
+  ci AS (
+    SELECT rid AS k, due_date, create_time, inst_seq AS s1, pos::bigint AS s2 FROM jobs WHERE ${ACQUIRABLE}
+    ORDER BY due_date NULLS FIRST, create_time NULLS FIRST, inst_seq, pos LIMIT $4
+    FOR UPDATE SKIP LOCKED),
+  cb AS (
+    SELECT seq AS k, due_date, create_time, 0::bigint AS s1, seq AS s2 FROM batch_jobs WHERE ${ACQUIRABLE}
+    ORDER BY due_date NULLS FIRST, create_time NULLS FIRST, seq LIMIT $4
+    FOR UPDATE SKIP LOCKED),
+  picked AS (
+    SELECT * FROM (SELECT 0 AS kind, * FROM ci UNION ALL SELECT 1 AS kind, * FROM cb) c
+    ORDER BY due_date NULLS FIRST, create_time NULLS FIRST, kind, s1, s2 LIMIT $4),
+  ui AS (
+    UPDATE jobs SET lock_owner = $1, lock_expiration_time = $2 FROM picked WHERE picked.kind = 0 AND jobs.rid = picked.k
+    RETURNING jobs.data, jobs.lock_owner, jobs.lock_expiration_time, picked.due_date, picked.create_time, picked.kind, picked.s1, picked.s2),
+  ub AS (
+    UPDATE batch_jobs SET lock_owner = $1, lock_expiration_time = $2 FROM picked WHERE picked.kind = 1 AND batch_jobs.seq = picked.k
+    RETURNING batch_jobs.data, batch_jobs.lock_owner, batch_jobs.lock_expiration_time, picked.due_date, picked.create_time, picked.kind, picked.s1, picked.s2)
+  SELECT * FROM ui UNION ALL SELECT * FROM ub`;
+
+const UNLOCK = (where) => `WITH
+  a AS (UPDATE jobs SET lock_owner = NULL, lock_expiration_time = NULL WHERE ${where} RETURNING 1),
+  b AS (UPDATE batch_jobs SET lock_owner = NULL, lock_expiration_time = NULL WHERE ${where} RETURNING 1)
+  SELECT ((SELECT count(*) FROM a) + (SELECT count(*) FROM b))::int AS n`;
+
+const BATCH_JOB_UPSERT = `INSERT INTO batch_jobs (${BATCH_JOB_FIELDS.map(snake).join(', ')}, data)
+  SELECT ${BATCH_JOB_FIELDS.map(snake).join(', ')}, data FROM unnest(${BATCH_JOB_FIELDS.map((f, i) => `$${i + 1}::${PG_TYPES[COLUMNS.batchJobs[f]]}[]`).join(', ')}, $${BATCH_JOB_FIELDS.length + 1}::jsonb[])
+    WITH ORDINALITY AS u(${BATCH_JOB_FIELDS.map(snake).join(', ')}, data, ord)
+  ORDER BY ord
+  ON CONFLICT (id) DO UPDATE SET ${[...BATCH_JOB_FIELDS.filter((f) => f !== 'id').map(snake), 'data'].map((c) => `${c} = excluded.${c}`).join(', ')}`;
+
+const BATCH_INSTANCE_UPSERT = `INSERT INTO batch_instances (batch_id, process_instance_id, state, error_message)
+  SELECT $1, u.p, u.s, u.e FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS u(p, s, e, ord) ORDER BY u.ord
+  ON CONFLICT (batch_id, process_instance_id) DO UPDATE SET state = excluded.state, error_message = excluded.error_message`;
+
+const HISTORY_UPSERT = `INSERT INTO history (kind, id, process_instance_id, data)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])
+  ON CONFLICT (kind, id) DO UPDATE SET process_instance_id = excluded.process_instance_id, data = excluded.data`;
 
 export class PostgresStore {
   /** Connects to `url` (postgres://…) and migrates. Options: max (pool size, 10). */
@@ -361,6 +435,7 @@ export class PostgresStore {
 
   /** MemoryStore.commit, as one statement (see commitStatement). → the new revision. */
   async commit(change) {
+    if (change.batch != null) checkBatchOutcome(change.batch);
     const { instanceId, revision, instance } = change;
     const write = instance ? (revision === 0 ? 'insert' : 'update') : revision === 0 ? 'none' : 'remove';
     const { text, names } = COMMIT_STATEMENTS[write];
@@ -384,19 +459,118 @@ export class PostgresStore {
     if (!lockOwner) throw new TypeError('acquireJobs: a lockOwner is required');
     const { rows } = await this._query(ACQUIRE_JOBS, [lockOwner, now + lockDuration, now, maxJobs]);
     // RETURNING comes in no particular order: restore the acquisition order.
-    const jobs = rows.map((r) => ({ job: jobRow(r), instSeq: r.inst_seq, pos: r.pos }));
-    jobs.sort((a, b) => acquisitionOrder(a.job, b.job) || a.instSeq - b.instSeq || a.pos - b.pos);
-    return jobs.map((j) => j.job);
+    rows.sort((a, b) => nullsFirst(a.due_date, b.due_date) || nullsFirst(a.create_time, b.create_time) || a.kind - b.kind || a.s1 - b.s1 || a.s2 - b.s2);
+    return rows.map(jobRow);
   }
 
   async unlockJob(jobId, lockOwner) {
-    const sql = 'UPDATE jobs SET lock_owner = NULL, lock_expiration_time = NULL WHERE id = $1 AND lock_owner = $2';
-    return (await this._query(sql, [jobId, lockOwner])).rowCount;
+    return (await this._query(UNLOCK('id = $1 AND lock_owner = $2'), [jobId, lockOwner])).rows[0].n;
   }
 
   async unlockAll(lockOwner) {
-    const sql = 'UPDATE jobs SET lock_owner = NULL, lock_expiration_time = NULL WHERE lock_owner = $1';
-    return (await this._query(sql, [lockOwner])).rowCount;
+    return (await this._query(UNLOCK('lock_owner = $1'), [lockOwner])).rows[0].n;
+  }
+
+  // --- batches ----------------------------------------------------------------------------------
+
+  async getBatch(id) {
+    const { rows } = await this._query('SELECT id, revision, data, remaining FROM batches WHERE id = $1', [id]);
+    return rows.length ? batchRow(rows[0]) : null;
+  }
+
+  async batches(filter = {}) {
+    return this._select('batches', COLUMNS.batches, 'id, revision, data, remaining', filter, 'seq', batchRow);
+  }
+
+  async batchInstances(batchId, filter = {}) {
+    const params = [batchId];
+    const where = pushdown(filter, COLUMNS.batchInstances, dialect(params));
+    const { rows } = await this._query(
+      `SELECT batch_id, process_instance_id, state, error_message FROM batch_instances WHERE batch_id = $1 AND ${where} ORDER BY seq`,
+      params,
+    );
+    const out = [];
+    for (const record of rows) {
+      const row = batchInstanceRecord(record);
+      if (matches(row, filter)) out.push(row);
+    }
+    return out;
+  }
+
+  async batchJobs(filter = {}) {
+    return this._select('batch_jobs', COLUMNS.batchJobs, 'data, lock_owner, lock_expiration_time', filter, 'seq', jobRow);
+  }
+
+  /** MemoryStore.commitBatch, as one transaction on one connection (a statement per part present). */
+  async commitBatch(change) {
+    checkBatchChange(change);
+    const { batchId, batch, revision, putJobs = [], deleteJobIds = [], instances = [], history = [], unlockJobIds = [] } = change;
+    const client = await this.pool.connect();
+    const query = (text, values) => {
+      let name = this.names.get(text);
+      if (!name) {
+        name = `detour_${this.names.size + 1}`;
+        this.names.set(text, name);
+      }
+      return client.query({ name, text, values });
+    };
+    try {
+      await client.query('BEGIN');
+      if (revision !== undefined) {
+        const { rows } = await query('SELECT revision FROM batches WHERE id = $1 FOR UPDATE', [batchId]);
+        const stored = rows[0]?.revision ?? 0;
+        if (stored !== revision) throw staleBatchError(batchId, revision, stored);
+      }
+      if (batch) {
+        const [data, remaining] = splitRow(batchData(batch, batchId), 'remaining');
+        const c = COLUMNS.batches;
+        await query(
+          `INSERT INTO batches (id, revision, type, suspended, tenant_id, data, remaining) VALUES ($1, 1, $2, $3, $4, $5, $6)
+           ON CONFLICT (id) DO UPDATE SET revision = batches.revision + 1, type = excluded.type, suspended = excluded.suspended,
+             tenant_id = excluded.tenant_id, data = excluded.data, remaining = excluded.remaining`,
+          [batchId, columnValue(batch.type, c.type), columnValue(batch.suspended, c.suspended), columnValue(batch.tenantId, c.tenantId), data, remaining],
+        );
+      }
+      if (putJobs.length) {
+        const rows = putJobs.map((r) => batchJobRow(r, batchId));
+        const values = BATCH_JOB_FIELDS.map((f) => rows.map((row) => columnValue(row[f], COLUMNS.batchJobs[f])));
+        await query(BATCH_JOB_UPSERT, [...values, rows.map((row) => JSON.stringify(row))]);
+      }
+      if (deleteJobIds.length) await query('DELETE FROM batch_jobs WHERE id = ANY($1::text[])', [deleteJobIds]);
+      if (instances.length) {
+        await query(BATCH_INSTANCE_UPSERT, [
+          batchId,
+          instances.map((r) => r.processInstanceId),
+          instances.map((r) => r.state),
+          instances.map((r) => r.errorMessage ?? null),
+        ]);
+      }
+      if (unlockJobIds.length) {
+        await query('UPDATE batch_jobs SET lock_owner = NULL, lock_expiration_time = NULL WHERE id = ANY($1::text[])', [unlockJobIds]);
+      }
+      if (batch === null) {
+        await query(
+          `WITH b AS (DELETE FROM batches WHERE id = $1), j AS (DELETE FROM batch_jobs WHERE batch_id = $1)
+           DELETE FROM batch_instances WHERE batch_id = $1`,
+          [batchId],
+        );
+      }
+      if (history.length) {
+        const rows = dedupeHistory(history);
+        await query(HISTORY_UPSERT, [
+          rows.map((h) => h.kind),
+          rows.map((h) => h.row.id),
+          rows.map((h) => columnValue(h.row.processInstanceId, 'text')),
+          rows.map((h) => JSON.stringify(h.row)),
+        ]);
+      }
+      await client.query('COMMIT');
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw e;
+    } finally {
+      client.release();
+    }
   }
 
   // --- history ----------------------------------------------------------------------------------
@@ -425,4 +599,17 @@ const deploymentRow = (r) => lazyJson(r.data, 'resources', r.resources);
 const definitionRow = (r) => lazyJson(r.data, 'model', r.model);
 const instanceRow = (r) => lazyJson(Object.assign(r.data, { id: r.id, revision: r.revision }), 'state', r.state);
 const indexRow = (r) => r.data;
+const batchRow = (r) => lazyJson(Object.assign(r.data, { id: r.id, revision: r.revision }), 'remaining', r.remaining);
+const batchInstanceRecord = (r) => ({ batchId: r.batch_id, processInstanceId: r.process_instance_id, state: r.state, errorMessage: r.error_message });
 const jobRow = (r) => Object.assign(r.data, { lockOwner: r.lock_owner, lockExpirationTime: r.lock_expiration_time });
+
+/** The batch row as stored in data: the store's id, no revision (a column). */
+function batchData(batch, batchId) {
+  const { revision, ...row } = batch;
+  return { ...row, id: batchId };
+}
+
+function nullsFirst(a, b) {
+  if (a == null || b == null) return (a == null ? 0 : 1) - (b == null ? 0 : 1);
+  return a - b;
+}

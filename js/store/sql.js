@@ -21,7 +21,26 @@ export const COLUMNS = {
     executionIds: 'array',
   },
   history: { id: 'text', processInstanceId: 'text' },
+  // docs/batches.md: the batch row (its `remaining` ids in a column of their own, parsed when
+  // read), its instance rows (nothing but columns) and its jobs (apart from instance jobs).
+  batches: { id: 'text', type: 'text', suspended: 'bool', tenantId: 'text' },
+  batchInstances: { processInstanceId: 'text', state: 'text' },
+  batchJobs: {
+    id: 'text',
+    batchId: 'text',
+    jobType: 'text',
+    jobDefinitionId: 'text',
+    dueDate: 'int',
+    retries: 'int',
+    suspended: 'bool',
+    createTime: 'int',
+    lockOwner: 'text', // the store's, as on instance jobs
+    lockExpirationTime: 'int',
+  },
 };
+
+/** The batch job columns a put fills (all but the lock), for the upserts. */
+export const BATCH_JOB_FIELDS = Object.keys(COLUMNS.batchJobs).filter((f) => f !== 'lockOwner' && f !== 'lockExpirationTime');
 
 export const INSTANCE_ARRAYS = Object.keys(COLUMNS.instances).filter((f) => COLUMNS.instances[f] === 'array');
 

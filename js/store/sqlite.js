@@ -14,8 +14,18 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
-import { INDEX_KINDS, OptimisticLockingError, acquisitionOrder, matches } from './memory.js';
 import {
+  INDEX_KINDS,
+  OptimisticLockingError,
+  batchInstanceRow,
+  batchJobRow,
+  checkBatchChange,
+  checkBatchOutcome,
+  matches,
+  staleBatchError,
+} from './memory.js';
+import {
+  BATCH_JOB_FIELDS,
   COLUMNS,
   INDEX_TABLES,
   INSTANCE_ARRAYS,
@@ -90,7 +100,36 @@ export const MIGRATIONS = [
     UNIQUE (kind, id));
   CREATE INDEX history_instance ON history (process_instance_id);
   `,
+  // 2: batches (docs/batches.md): the row (remaining apart, parsed when read), its instance rows,
+  // its jobs (acquired beside instance jobs, never in their queries).
+  `
+  CREATE TABLE batches (
+    seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, revision INTEGER NOT NULL, type TEXT, suspended INTEGER, tenant_id TEXT,
+    data TEXT NOT NULL, remaining TEXT);
+  CREATE TABLE batch_instances (
+    seq INTEGER PRIMARY KEY, batch_id TEXT NOT NULL, process_instance_id TEXT NOT NULL,
+    state TEXT NOT NULL, error_message TEXT,
+    UNIQUE (batch_id, process_instance_id));
+  CREATE TABLE batch_jobs (
+    seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, batch_id TEXT NOT NULL, job_type TEXT, job_definition_id TEXT,
+    due_date INTEGER, retries INTEGER, suspended INTEGER, create_time INTEGER,
+    lock_owner TEXT, lock_expiration_time INTEGER, data TEXT NOT NULL);
+  CREATE INDEX batch_jobs_batch ON batch_jobs (batch_id);
+  CREATE INDEX batch_jobs_due ON batch_jobs (due_date, create_time, seq);
+  CREATE INDEX batch_jobs_lock_owner ON batch_jobs (lock_owner);
+  `,
 ];
+
+const BATCH_JOB_UPSERT = `INSERT INTO batch_jobs (${BATCH_JOB_FIELDS.map(snake).join(', ')}, data)
+  VALUES (${BATCH_JOB_FIELDS.map(() => '?').join(', ')}, ?)
+  ON CONFLICT (id) DO UPDATE SET ${[...BATCH_JOB_FIELDS.filter((f) => f !== 'id').map(snake), 'data'].map((c) => `${c} = excluded.${c}`).join(', ')}`;
+
+const BATCH_INSTANCE_UPSERT = `INSERT INTO batch_instances (batch_id, process_instance_id, state, error_message) VALUES (?, ?, ?, ?)
+  ON CONFLICT (batch_id, process_instance_id) DO UPDATE SET state = excluded.state, error_message = excluded.error_message`;
+
+/** The WHERE of an acquirable job (memory.js acquirable()), on jobs and batch_jobs alike. */
+const ACQUIRABLE = `(due_date IS NULL OR due_date <= @now) AND retries > 0 AND suspended IS NOT 1
+  AND (lock_expiration_time IS NULL OR lock_expiration_time <= @now)`;
 
 /** Brings the file to the latest schema version, in one write transaction. → that version. */
 function migrate(db) {
@@ -145,6 +184,8 @@ export class SqliteStore {
     this.schemaVersion = migrate(this.db);
     this.statements = new Map();
     this._commitTx = this.db.transaction((change) => this._commit(change));
+    this._commitBatchTx = this.db.transaction((change) => this._commitBatch(change));
+    this._acquireTx = this.db.transaction((options) => this._acquire(options));
     this._deleteDeploymentTx = this.db.transaction((id) => {
       this._stmt('DELETE FROM definitions WHERE deployment_id = ?').run(id);
       this._stmt('DELETE FROM deployments WHERE id = ?').run(id);
@@ -243,10 +284,11 @@ export class SqliteStore {
 
   /** MemoryStore.commit, as one IMMEDIATE transaction. → the new revision. */
   async commit(change) {
+    if (change.batch != null) checkBatchOutcome(change.batch);
     return this._commitTx.immediate(change);
   }
 
-  _commit({ instanceId, revision, instance, index = {}, history = [], unlockJobIds = [] }) {
+  _commit({ instanceId, revision, instance, index = {}, history = [], unlockJobIds = [], batch }) {
     if (!this._writeInstance(instanceId, revision, instance)) throw this._staleError(instanceId, revision);
     const isNew = revision === 0; // a new instance has nothing to replace
     if (!isNew) this._stmt('DELETE FROM instance_keys WHERE instance_id = ?').run(instanceId);
@@ -255,12 +297,23 @@ export class SqliteStore {
       const old = isNew ? [] : this._deleteIndex(kind, instanceId);
       if (instance && index[kind]?.length) this._insertIndex(kind, instanceId, index[kind], old, unlockJobIds);
     }
+    this._upsertHistory(history);
+    if (batch != null && this._stmt('SELECT 1 FROM batches WHERE id = ?').get(batch.batchId)) this._putBatchInstances(batch.batchId, batch.instances ?? []);
+    return revision + 1;
+  }
+
+  _upsertHistory(history) {
+    if (!history.length) return;
     const upsert = this._stmt(
       `INSERT INTO history (kind, id, process_instance_id, data) VALUES (?, ?, ?, ?)
        ON CONFLICT (kind, id) DO UPDATE SET process_instance_id = excluded.process_instance_id, data = excluded.data`,
     );
     for (const { kind, row } of history) upsert.run(kind, row.id, bindable(row.processInstanceId, 'text'), JSON.stringify(row));
-    return revision + 1;
+  }
+
+  _putBatchInstances(batchId, instances) {
+    const upsert = this._stmt(BATCH_INSTANCE_UPSERT);
+    for (const r of instances) upsert.run(batchId, r.processInstanceId, r.state, r.errorMessage ?? null);
   }
 
   /** Writes the instance row if its stored revision is `revision` (0: none). → whether it was. */
@@ -336,32 +389,125 @@ export class SqliteStore {
     });
   }
 
+  // --- batches ----------------------------------------------------------------------------------
+
+  async getBatch(id) {
+    const record = this._stmt('SELECT id, revision, data, remaining FROM batches WHERE id = ?').get(id);
+    return record ? batchRow(record) : null;
+  }
+
+  async batches(filter = {}) {
+    return this._select('batches', COLUMNS.batches, 'id, revision, data, remaining', filter, 'seq', batchRow);
+  }
+
+  async batchInstances(batchId, filter = {}) {
+    const params = [batchId];
+    const where = pushdown(filter, COLUMNS.batchInstances, dialect(params));
+    const out = [];
+    const sql = `SELECT batch_id, process_instance_id, state, error_message FROM batch_instances WHERE batch_id = ? AND ${where} ORDER BY seq`;
+    for (const record of this._stmt(sql).all(...params)) {
+      const row = batchInstanceRecord(record);
+      if (matches(row, filter)) out.push(row);
+    }
+    return out;
+  }
+
+  async batchJobs(filter = {}) {
+    return this._select('batch_jobs', COLUMNS.batchJobs, 'data, lock_owner, lock_expiration_time', filter, 'seq', jobRow);
+  }
+
+  /** MemoryStore.commitBatch, as one IMMEDIATE transaction. */
+  async commitBatch(change) {
+    checkBatchChange(change);
+    this._commitBatchTx.immediate(change);
+  }
+
+  _commitBatch({ batchId, batch, revision, putJobs = [], deleteJobIds = [], instances = [], history = [], unlockJobIds = [] }) {
+    if (revision !== undefined) {
+      const stored = this._stmt('SELECT revision FROM batches WHERE id = ?').pluck().get(batchId) ?? 0;
+      if (stored !== revision) throw staleBatchError(batchId, revision, stored);
+    }
+    if (batch) {
+      const { revision: _, ...row } = batch;
+      const [data, remaining] = splitRow({ ...row, id: batchId }, 'remaining');
+      const c = COLUMNS.batches;
+      this._stmt(
+        `INSERT INTO batches (id, revision, type, suspended, tenant_id, data, remaining) VALUES (?, 1, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET revision = batches.revision + 1, type = excluded.type, suspended = excluded.suspended, tenant_id = excluded.tenant_id,
+           data = excluded.data, remaining = excluded.remaining`,
+      ).run(batchId, bindable(batch.type, c.type), bindable(batch.suspended, c.suspended), bindable(batch.tenantId, c.tenantId), data, remaining);
+    }
+    if (putJobs.length) {
+      const upsert = this._stmt(BATCH_JOB_UPSERT);
+      for (const r of putJobs) {
+        const row = batchJobRow(r, batchId);
+        upsert.run(...BATCH_JOB_FIELDS.map((f) => bindable(row[f], COLUMNS.batchJobs[f])), JSON.stringify(row));
+      }
+    }
+    if (deleteJobIds.length) this._stmt('DELETE FROM batch_jobs WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(deleteJobIds));
+    this._putBatchInstances(batchId, instances);
+    if (unlockJobIds.length) {
+      this._stmt('UPDATE batch_jobs SET lock_owner = NULL, lock_expiration_time = NULL WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(unlockJobIds));
+    }
+    if (batch === null) {
+      this._stmt('DELETE FROM batches WHERE id = ?').run(batchId);
+      this._stmt('DELETE FROM batch_jobs WHERE batch_id = ?').run(batchId);
+      this._stmt('DELETE FROM batch_instances WHERE batch_id = ?').run(batchId);
+    }
+    this._upsertHistory(history);
+  }
+
   // --- job acquisition --------------------------------------------------------------------------
 
-  /** MemoryStore.acquireJobs in one UPDATE (one write transaction: atomic across processes). */
+  /**
+   * MemoryStore.acquireJobs in one write transaction (atomic across processes): the first maxJobs
+   * candidates of each table, merged (instance jobs first at a tie), then locked.
+   */
   async acquireJobs({ lockOwner, now = Date.now(), lockDuration = 300000, maxJobs = 1 }) {
     if (!lockOwner) throw new TypeError('acquireJobs: a lockOwner is required');
-    const records = this._stmt(
-      `UPDATE jobs SET lock_owner = @lockOwner, lock_expiration_time = @until
-       WHERE rowid IN (
-         SELECT rowid FROM jobs
-         WHERE (due_date IS NULL OR due_date <= @now) AND retries > 0 AND suspended IS NOT 1
-           AND (lock_expiration_time IS NULL OR lock_expiration_time <= @now)
-         ORDER BY due_date NULLS FIRST, create_time NULLS FIRST, inst_seq, pos LIMIT @maxJobs)
-       RETURNING data, lock_owner, lock_expiration_time, due_date, create_time, inst_seq, pos`,
-    ).all({ lockOwner, until: now + lockDuration, now, maxJobs });
-    // RETURNING comes in no particular order: restore the acquisition order.
-    const jobs = records.map((r) => ({ job: jobRow(r), instSeq: r.inst_seq, pos: r.pos }));
-    jobs.sort((a, b) => acquisitionOrder(a.job, b.job) || a.instSeq - b.instSeq || a.pos - b.pos);
-    return jobs.map((j) => j.job);
+    return this._acquireTx.immediate({ lockOwner, until: now + lockDuration, now, maxJobs });
+  }
+
+  _acquire(params) {
+    const { maxJobs } = params;
+    const pick = (table, s1, s2) =>
+      this._stmt(
+        `SELECT rowid AS rid, due_date, create_time, ${s1} AS s1, ${s2} AS s2 FROM ${table} WHERE ${ACQUIRABLE}
+         ORDER BY due_date NULLS FIRST, create_time NULLS FIRST, s1, s2 LIMIT @maxJobs`,
+      );
+    const { now, maxJobs: limit } = params;
+    const candidates = [
+      ...pick('jobs', 'inst_seq', 'pos').all({ now, maxJobs: limit }).map((r) => ({ ...r, kind: 0 })),
+      ...pick('batch_jobs', '0', 'seq').all({ now, maxJobs: limit }).map((r) => ({ ...r, kind: 1 })),
+    ];
+    const order = (a, b) => nullsFirst(a.due_date, b.due_date) || nullsFirst(a.create_time, b.create_time) || a.kind - b.kind || a.s1 - b.s1 || a.s2 - b.s2;
+    const picked = candidates.sort(order).slice(0, maxJobs);
+    const jobs = [];
+    for (const [kind, table] of [[0, 'jobs'], [1, 'batch_jobs']]) {
+      const rids = picked.filter((c) => c.kind === kind).map((c) => c.rid);
+      if (!rids.length) continue;
+      const sql = `UPDATE ${table} SET lock_owner = @lockOwner, lock_expiration_time = @until WHERE rowid IN (SELECT value FROM json_each(@rids)) RETURNING rowid AS rid, data, lock_owner, lock_expiration_time`;
+      const byRid = new Map(this._stmt(sql).all({ lockOwner: params.lockOwner, until: params.until, rids: JSON.stringify(rids) }).map((r) => [r.rid, r]));
+      for (const c of picked) if (c.kind === kind) c.record = byRid.get(c.rid);
+    }
+    for (const c of picked) jobs.push(jobRow(c.record));
+    return jobs;
   }
 
   async unlockJob(jobId, lockOwner) {
-    return this._stmt('UPDATE jobs SET lock_owner = NULL, lock_expiration_time = NULL WHERE id = ? AND lock_owner = ?').run(jobId, lockOwner).changes;
+    let n = 0;
+    for (const table of ['jobs', 'batch_jobs']) {
+      n += this._stmt(`UPDATE ${table} SET lock_owner = NULL, lock_expiration_time = NULL WHERE id = ? AND lock_owner = ?`).run(jobId, lockOwner).changes;
+    }
+    return n;
   }
 
   async unlockAll(lockOwner) {
-    return this._stmt('UPDATE jobs SET lock_owner = NULL, lock_expiration_time = NULL WHERE lock_owner = ?').run(lockOwner).changes;
+    let n = 0;
+    for (const table of ['jobs', 'batch_jobs']) {
+      n += this._stmt(`UPDATE ${table} SET lock_owner = NULL, lock_expiration_time = NULL WHERE lock_owner = ?`).run(lockOwner).changes;
+    }
+    return n;
   }
 
   // --- history ----------------------------------------------------------------------------------
@@ -395,4 +541,11 @@ const deploymentRow = (r) => lazyJson(JSON.parse(r.data), 'resources', r.resourc
 const definitionRow = (r) => lazyJson(JSON.parse(r.data), 'model', r.model);
 const instanceRow = (r) => lazyJson(Object.assign(JSON.parse(r.data), { id: r.id, revision: r.revision }), 'state', r.state);
 const indexRow = (r) => JSON.parse(r.data);
+const batchRow = (r) => lazyJson(Object.assign(JSON.parse(r.data), { id: r.id, revision: r.revision }), 'remaining', r.remaining);
+const batchInstanceRecord = (r) => ({ batchId: r.batch_id, processInstanceId: r.process_instance_id, state: r.state, errorMessage: r.error_message });
 const jobRow = (r) => Object.assign(JSON.parse(r.data), { lockOwner: r.lock_owner, lockExpirationTime: r.lock_expiration_time });
+
+function nullsFirst(a, b) {
+  if (a == null || b == null) return (a == null ? 0 : 1) - (b == null ? 0 : 1);
+  return a - b;
+}
