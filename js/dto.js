@@ -88,7 +88,7 @@ export function jobDto(j) {
     priority: j.priority ?? 0,
     tenantId: j.tenantId ?? null,
     createTime: j.createTime ?? null,
-    batchId: null,
+    batchId: j.batchId ?? null,
     activityId: j.activityId ?? null,
     jobType: j.jobType ?? null,
   };

@@ -18,6 +18,7 @@
 // calls back while a command runs (js/engine/delegates.js). Dates are epoch milliseconds; the
 // REST layer formats them.
 
+import * as Batches from './batch/index.js';
 import { CoreError } from './core.js';
 import * as Definitions from './engine/definitions.js';
 import { invokeDelegate } from './engine/delegates.js';
@@ -53,8 +54,10 @@ export class Engine {
    *             with OptimisticLockingException; n: commands on one instance queue up in this
    *             process and a conflict with another process re-runs the command up to n times
    *             (see "concurrency" below)
+   *   batch     {batchJobsPerSeed (100), invocationsPerBatchJob (1), batchPollTimeMs (30000)}:
+   *             the batch settings (js/batch/, docs/batches.md); js/main.js reads them from the environment
    */
-  constructor({ core, store = new MemoryStore(), clock = Date.now, ids = randomSeed, delegates = {}, conflictRetries = 0 } = {}) {
+  constructor({ core, store = new MemoryStore(), clock = Date.now, ids = randomSeed, delegates = {}, conflictRetries = 0, batch = {} } = {}) {
     if (!core) throw new TypeError('Engine: a core is required (loadCore)');
     this.core = core;
     this.store = store;
@@ -68,6 +71,7 @@ export class Engine {
     this._instanceQueues = new Map(); // instance id → the last command queued on it (_exclusive)
     this._jobListeners = new Set(); // onJobsCommitted listeners
     this._jobDefinitionCache = new Map(); // definition id → its job definitions (definitions.js)
+    this.batchOptions = { ...batch }; // js/batch/batches.js batchSettings()
   }
 
   /**
@@ -137,7 +141,11 @@ export class Engine {
   suspendProcessInstance(id, suspended) { return ProcessInstances.suspendProcessInstance(this, id, suspended); }
   /** Deletes a running instance: {reason, skipCustomListeners, ...}; its history stays. */
   deleteProcessInstance(id, options) { return ProcessInstances.deleteProcessInstance(this, id, options); }
-  /** Modifies a running instance: {instructions, skipCustomListeners, skipIoMappings, annotation} (semantics.md §1). */
+  /**
+   * Modifies a running instance: {instructions, skipCustomListeners, skipIoMappings, annotation}
+   * (semantics.md §1); {batch: {batchId, instances}}: the instance's outcome in its batch, committed
+   * in the same transaction (js/batch/, docs/batches.md).
+   */
   modifyProcessInstance(id, options) { return ProcessInstances.modifyProcessInstance(this, id, options); }
 
   // --- variables (js/engine/variables.js) --------------------------------------------------------
@@ -192,6 +200,29 @@ export class Engine {
   /** The job executor's entry: runs an acquired job and releases its lock → {outcome, message}. */
   executeAcquiredJob(job, options) { return Jobs.executeAcquiredJob(this, job, options); }
 
+  // --- batches (js/batch/, docs/batches.md) ------------------------------------------------------
+
+  /** Creates a batch: {type, processDefinitionId, instanceIds, configuration, tenantId, totalJobs, deploymentId} → the batch row. */
+  createBatch(options) { return Batches.createBatch(this, options); }
+  /** Batch rows (BatchDto fields, configuration, remaining) matching a store filter. */
+  batches(filter) { return Batches.batches(this, filter); }
+  /** One batch row, or null. */
+  batch(id) { return Batches.batch(this, id); }
+  /** Batch rows with remainingJobs, completedJobs and failedJobs (semantics.md §3.7). */
+  batchStatistics(filter) { return Batches.batchStatistics(this, filter); }
+  /** Suspends (true) or activates (false) a batch, its jobs and its job definitions. */
+  setBatchSuspended(id, suspended) { return Batches.setBatchSuspended(this, id, suspended); }
+  /** Deletes a batch, its jobs and job definitions: {cascade (its historic batch too)}. */
+  deleteBatch(id, options) { return Batches.deleteBatch(this, id, options); }
+  /** Historic batches (HistoricBatchDto fields) matching a store filter. */
+  historicBatches(filter) { return Batches.historicBatches(this, filter); }
+  /** Deletes a historic batch (BadUserRequestException if there is none). */
+  deleteHistoricBatch(id) { return Batches.deleteHistoricBatch(this, id); }
+  /** A batch's instances: [{processInstanceId, state: pending | done | failed, errorMessage}]. */
+  batchInstances(batchId, filter) { return Batches.batchInstances(this, batchId, filter); }
+  /** A batch's failed instances grouped by message: [{errorMessage, count, processInstanceIds}]. */
+  batchFailures(batchId) { return Batches.batchFailures(this, batchId); }
+
   // --- messages (js/engine/messages.js) ----------------------------------------------------------
 
   /** Correlates a message to the executions waiting for it → [{resultType, execution, ...}]. */
@@ -218,7 +249,8 @@ export class Engine {
 
   /**
    * Runs `command` on the instance `row` ({id, revision, state, processDefinitionId, ...}; id null
-   * for start) and commits what it changed, with `commit`'s extra fields (unlockJobIds). → the
+   * for start) and commits what it changed, with `commit`'s extra fields (unlockJobIds; batch: the
+   * instance's outcome in its batch, recorded in the same transaction — docs/batches.md). → the
    * core's output ({state, history, index, result}, or {result} for queries).
    */
   async _attempt(row, command, commit) {

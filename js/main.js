@@ -4,6 +4,7 @@
 //
 //   PORT (8080)  DETOUR_DB (sqlite:data/detour.db)  DETOUR_JOB_EXECUTOR (on | off)
 //   DETOUR_JOB_LOCK_MS (300000)  DETOUR_BODY_LIMIT (16777216)
+//   DETOUR_BATCH_JOBS_PER_SEED (100)  DETOUR_INVOCATIONS_PER_BATCH_JOB (1)
 
 import { DEFAULT_DB, redact, startService } from './service.js';
 
@@ -15,6 +16,10 @@ function configFromEnv(env) {
     jobExecutor: onOff(env, 'DETOUR_JOB_EXECUTOR', true),
     lockDurationMs: integer(env, 'DETOUR_JOB_LOCK_MS', 300000, 1),
     bodyLimit: integer(env, 'DETOUR_BODY_LIMIT', 16 * 1024 * 1024, 1),
+    batch: {
+      batchJobsPerSeed: integer(env, 'DETOUR_BATCH_JOBS_PER_SEED', 100, 1, 2147483647),
+      invocationsPerBatchJob: integer(env, 'DETOUR_INVOCATIONS_PER_BATCH_JOB', 1, 1, 2147483647),
+    },
   };
 }
 

@@ -29,6 +29,7 @@ export const CONFLICT_RETRIES = 10;
  *   bodyLimit       request body limit in bytes
  *   log             line → void, for failures (default stderr)
  *   executor        further JobExecutor options (maxJobsPerAcquisition, concurrency, ...)
+ *   batch           batch settings {batchJobsPerSeed, invocationsPerBatchJob, batchPollTimeMs} (Engine)
  * Fails with a one-line message when the store cannot be opened or the port is taken.
  */
 export async function startService({
@@ -40,6 +41,7 @@ export async function startService({
   bodyLimit = DEFAULT_BODY_LIMIT,
   log = (line) => console.error(line),
   executor: executorOptions = {},
+  batch = {},
 } = {}) {
   const core = await loadCore(await readFile(CORE_PATH));
   let store;
@@ -48,7 +50,7 @@ export async function startService({
   } catch (e) {
     throw new Error(`cannot open the store ${redact(db)}: ${e?.message ?? e}`);
   }
-  const engine = new Engine({ core, store, conflictRetries: CONFLICT_RETRIES });
+  const engine = new Engine({ core, store, conflictRetries: CONFLICT_RETRIES, batch });
   const executor = new JobExecutor({ engine, store, lockDurationMs, log, ...executorOptions });
   let rest;
   try {

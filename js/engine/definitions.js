@@ -8,6 +8,7 @@
 // caches them per definition (engine._jobDefinitionCache) and drops the entry whenever the row
 // changes or goes.
 
+import { batchJobDefinitions } from '../batch/batches.js';
 import { CoreError } from '../core.js';
 import { definitionDto, jobDefinitionDto } from '../dto.js';
 import { jobDefinitionIdFor } from '../job-definitions.js';
@@ -105,13 +106,15 @@ export async function activityStatistics(engine, definitionId, { failedJobs = fa
 
 /**
  * Job definitions (JobDefinitionDto): made at deploy, one per async continuation and timer of a
- * definition. Query fields: jobDefinitionId, activityIdIn, and any JobDefinitionDto field.
+ * definition, and the three of every batch (js/batch/). Query fields: jobDefinitionId,
+ * activityIdIn, and any JobDefinitionDto field.
  */
 export async function jobDefinitions(engine, query = {}) {
   const { jobDefinitionId, activityIdIn, ...rest } = query;
   const filter = { ...rest, id: jobDefinitionId };
   if (activityIdIn) filter.activityId = { in: activityIdIn };
   const all = (await engine.store.definitions({})).flatMap((d) => d.jobDefinitions ?? []);
+  all.push(...(await batchJobDefinitions(engine)));
   return all.filter((row) => matches(row, filter)).map(jobDefinitionDto);
 }
 

@@ -2,11 +2,15 @@
 // instances, details, incidents) over the history rows every commit writes (js/history-rows.js),
 // with the query of open incidents beside its historic counterpart.
 
+import { batchIncidents, filterRows } from '../batch/batches.js';
 import { incidentDto } from '../dto.js';
 
 export async function incidents(engine, query = {}) {
   const { incidentId, ...rest } = query;
-  return (await engine.store.rows('incidents', { ...rest, id: incidentId })).map(incidentDto);
+  const filter = { ...rest, id: incidentId };
+  const rows = await engine.store.rows('incidents', filter);
+  rows.push(...filterRows(await batchIncidents(engine), filter)); // of batch jobs (js/batch/)
+  return rows.map(incidentDto);
 }
 
 export async function historicProcessInstances(engine, query = {}) {

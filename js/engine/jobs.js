@@ -1,15 +1,18 @@
 // jobs.js — jobs (async continuations, timers) through Camunda's managementService: the job
 // query, running one job now, running every due job (a job executor in one call, for tests and
 // embedding), setting retries, and the entry of the service's job executor (js/job-executor.js)
-// for a job it acquired.
+// for a job it acquired. A batch's jobs (batchId set, no instance) are listed, run and given
+// retries here too; what they do is js/batch/jobs.js's.
 
+import { executeBatchJob, findBatchJob, setBatchJobRetries } from '../batch/index.js';
 import { CoreError } from '../core.js';
 import { jobDto } from '../dto.js';
 
-/** Jobs (JobDto-like); the query holds index fields: jobId, processInstanceId, activityId, ... */
+/** Jobs (JobDto-like), batch jobs after instance jobs; the query holds index fields: jobId, processInstanceId, activityId, ... */
 export async function jobs(engine, query = {}) {
   const { jobId, ...rest } = query;
-  return (await engine.store.rows('jobs', { ...rest, id: jobId })).map(jobDto);
+  const filter = { ...rest, id: jobId };
+  return [...(await engine.store.rows('jobs', filter)), ...(await engine.store.batchJobs(filter))].map(jobDto);
 }
 
 /**
@@ -24,6 +27,11 @@ export async function executeJob(engine, jobId) {
 
 // Runs one job and hands back the core's result: a failure is recorded and reported, not thrown.
 async function runJob(engine, jobId) {
+  const batchJob = await findBatchJob(engine, jobId);
+  if (batchJob) {
+    const { outcome, message } = await executeBatchJob(engine, batchJob); // js/batch/jobs.js
+    return outcome === 'failed' ? { failed: true, message } : {};
+  }
   const job = await engine._indexRow('jobs', jobId, `No job found with id '${jobId}'`);
   return (await engine._run(await engine._instance(job.processInstanceId), { command: 'executeJob', jobId })).result;
 }
@@ -38,7 +46,8 @@ export async function runDueJobs(engine, { maxRounds = 1000 } = {}) {
   const broken = new Set(); // jobs the core refused outright: retrying them would loop
   for (let round = 0; ; round++) {
     const now = engine.clock();
-    const due = (await engine.store.rows('jobs', { suspended: false })).filter(
+    const candidates = [...(await engine.store.rows('jobs', { suspended: false })), ...(await engine.store.batchJobs({ suspended: false }))];
+    const due = candidates.filter(
       (j) => j.retries > 0 && (j.dueDate == null || j.dueDate <= now) && !broken.has(j.id),
     );
     if (!due.length) return { executed, failed };
@@ -75,7 +84,15 @@ export async function setJobRetries(engine, jobId, retries, options = {}) {
     );
   }
   const [job] = await engine.store.rows('jobs', { id: jobId });
-  if (!job) throw new CoreError('ProcessEngineException', `ENGINE-13053 No job found with id '${jobId}'.'`);
+  if (!job) {
+    const batchJob = await findBatchJob(engine, jobId);
+    if (batchJob) {
+      const due = options.dueDate;
+      const dueOption = 'dueDate' in options ? { dueDate: due instanceof Date ? due.getTime() : (due ?? null) } : {};
+      return setBatchJobRetries(engine, batchJob, retries, dueOption); // js/batch/jobs.js
+    }
+    throw new CoreError('ProcessEngineException', `ENGINE-13053 No job found with id '${jobId}'.'`);
+  }
   const command = { command: 'setJobRetries', jobId, retries };
   if ('dueDate' in options) {
     const due = options.dueDate;
@@ -92,6 +109,7 @@ export async function setJobRetries(engine, jobId, retries, options = {}) {
  * whose instance or row is gone (the instance moved on, ended or was deleted) is skipped.
  */
 export async function executeAcquiredJob(engine, job, { lockOwner }) {
+  if (job.batchId != null && job.processInstanceId == null) return executeBatchJob(engine, job, { lockOwner }); // js/batch/jobs.js
   const row = await engine.store.getInstance(job.processInstanceId);
   if (!row) return { outcome: 'vanished' };
   let out;

@@ -96,10 +96,11 @@ export async function deleteProcessInstance(engine, id, { reason = null, skipCus
  * nothing. An instance left empty ends (EXTERNALLY_TERMINATED, or COMPLETED when its last token
  * reached an end event). The annotation is the caller's to log (operation log).
  */
-export async function modifyProcessInstance(engine, id, { instructions = [], skipCustomListeners = false, skipIoMappings = false, annotation = null, externallyTerminated = true } = {}) {
+export async function modifyProcessInstance(engine, id, { instructions = [], skipCustomListeners = false, skipIoMappings = false, annotation = null, externallyTerminated = true, batch = null } = {}) {
   const row = await engine.store.getInstance(id);
   if (!row) throw new CoreError('ProcessEngineException', `ENGINE-13036 Process instance '${id}' cannot be modified. The process instance does not exist`);
-  await engine._run(row, { command: 'modify', instructions, skipCustomListeners, skipIoMappings, annotation, externallyTerminated });
+  // batch: a batch execution job's outcome for this instance, committed with the modification
+  await engine._run(row, { command: 'modify', instructions, skipCustomListeners, skipIoMappings, annotation, externallyTerminated }, batch ? { batch } : {});
 }
 
 // --- process instance queries (REST GET/POST /process-instance) ----------------------------------

@@ -67,12 +67,13 @@ export function testClock(start = T0) {
 
 /**
  * Starts a service over `kind` → {api, engine, store, clock, url, close()}. Options: clock (a
- * testClock, default a fresh one), services (passed to the REST handler).
+ * testClock, default a fresh one), services (passed to the REST handler), engine (further Engine
+ * options, e.g. {batch: {batchJobsPerSeed}}).
  */
-export async function startService(kind, { clock = testClock(), services = {} } = {}) {
+export async function startService(kind, { clock = testClock(), services = {}, engine: engineOptions = {} } = {}) {
   const { store, dispose } = await openTestStore(kind);
   const core = await loadCore(coreModule);
-  const engine = new Engine({ core, store, clock: clock.read, conflictRetries: CONFLICT_RETRIES });
+  const engine = new Engine({ core, store, clock: clock.read, conflictRetries: CONFLICT_RETRIES, ...engineOptions });
   const rest = await startRestServer({ engine, services, port: 0, host: '127.0.0.1', log: () => {} });
   const url = `http://127.0.0.1:${rest.port}/engine-rest`;
   return {
