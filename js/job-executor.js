@@ -165,7 +165,12 @@ export class JobExecutor {
     const queue = [...byInstance.values()];
     const worker = async () => {
       for (let group = queue.shift(); group; group = queue.shift()) {
-        for (const job of group) await this._execute(job, lockExpiry);
+        for (const job of group) {
+          await this._execute(job, lockExpiry);
+          // A synchronous store (SQLite) never yields on its own: let requests and timers in
+          // between jobs, or a long batch would hold the REST API until it ends.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, queue.length) }, worker));

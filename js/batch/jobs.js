@@ -39,7 +39,7 @@ async function runBatchJob(engine, job, lockOwner) {
     await engine.store.unlockJob(job.id, lockOwner); // suspended since it was acquired: leave it
     return { outcome: 'vanished' };
   }
-  if (current.jobType !== SEED_JOB_TYPE && current.jobType !== MONITOR_JOB_TYPE) return execute(engine, current, unlock, lockOwner);
+  if (current.jobType !== SEED_JOB_TYPE && current.jobType !== MONITOR_JOB_TYPE) return execute(engine, current, b, unlock, lockOwner);
   try {
     return await (current.jobType === SEED_JOB_TYPE ? seed : monitor)(engine, current, unlock);
   } catch (e) {
@@ -111,15 +111,21 @@ async function monitor(engine, job, unlock) {
 
 // --- execution -------------------------------------------------------------------------------------
 
-async function execute(engine, job, unlock, lockOwner) {
-  const b = await startExecution(engine, job.batchId);
+// `batch` is the row runBatchJob read; the batch row holds every id not handed out yet (megabytes
+// for a large batch), so an execution job reads it once and writes it only to start the execution.
+async function execute(engine, job, batch, unlock, lockOwner) {
+  const b = batch.executionStartTime != null ? batch : await startExecution(engine, job.batchId);
   if (!b) return { outcome: 'vanished' };
   const operation = OPERATIONS[b.type];
   if (!operation) throw new CoreError('ProcessEngineException', `Unsupported batch type '${b.type}'`);
-  const done = new Set((await engine.store.batchInstances(b.id, { state: 'done' })).map((r) => r.processInstanceId));
+  // only this job's instances: reading the whole batch's rows per job made a batch quadratic
+  const mine = job.processInstanceIds ?? [];
+  const done = new Set(
+    (await engine.store.batchInstances(b.id, { processInstanceId: { in: mine }, state: 'done' })).map((r) => r.processInstanceId),
+  );
   const failed = [];
   let conflicts = 0;
-  for (const processInstanceId of job.processInstanceIds ?? []) {
+  for (const processInstanceId of mine) {
     if (done.has(processInstanceId)) continue; // a re-run after a crash: never twice
     const outcome = { batchId: b.id, instances: [{ processInstanceId, state: 'done', errorMessage: null }] };
     try {
@@ -132,13 +138,15 @@ async function execute(engine, job, unlock, lockOwner) {
   }
   return exclusive(engine, b.id, async () => {
     const [current] = await engine.store.batchJobs({ id: job.id });
-    const latest = await engine.store.getBatch(b.id);
-    if (!current || !latest) return { outcome: 'vanished' }; // deleted meanwhile
-    const revision = latest.revision ?? 0;
+    if (!current) return { outcome: 'vanished' }; // deleted meanwhile (with its batch, or by hand)
     if (!failed.length && !conflicts) {
-      await engine.store.commitBatch({ batchId: b.id, revision, deleteJobIds: [job.id] });
+      // the batch row is not written: no revision to check
+      await engine.store.commitBatch({ batchId: b.id, deleteJobIds: [job.id] });
       return { outcome: 'executed' };
     }
+    const latest = await engine.store.getBatch(b.id);
+    if (!latest) return { outcome: 'vanished' };
+    const revision = latest.revision ?? 0;
     if (!failed.length) {
       // only lost races: give the job back untouched, as an instance job's conflict does
       if (!lockOwner) throw new CoreError('OptimisticLockingException', `Batch job ${job.id}: ${conflicts} instance(s) were changed concurrently; run it again`);
