@@ -5,51 +5,19 @@
 // 100,000-instance batch (timings printed, not asserted).
 //
 // The PostgreSQL tests fail when PostgreSQL is missing, unless DETOUR_SKIP_POSTGRES=1.
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-
-import pg from 'pg';
 
 import { MemoryStore, OptimisticLockingError } from '../../js/store/memory.js';
 import { MIGRATIONS as PG_MIGRATIONS, PostgresStore } from '../../js/store/postgres.js';
 import { MIGRATIONS as SQLITE_MIGRATIONS, SqliteStore } from '../../js/store/sqlite.js';
-import { postgresAvailability, skipPostgres, startPostgres } from '../support/postgres.js';
+import { describeBackend, testDatabases, tracked } from '../support/store-databases.js';
 import { T0 } from './support.js';
 
-const temp = mkdtempSync(join(tmpdir(), 'detour-store-batch-test-'));
-after(() => rmSync(temp, { recursive: true, force: true }));
-let fileCount = 0;
-const tempFile = () => join(temp, `store-${++fileCount}.db`);
+const { tempFile, freshPostgresUrl } = testDatabases('b');
 
 // --- the databases ------------------------------------------------------------------------------
-
-let cluster = null;
-const pgState = postgresAvailability();
-async function pgCluster() {
-  cluster ??= startPostgres().then(async (c) => {
-    const admin = new pg.Client({ connectionString: c.url });
-    await admin.connect();
-    return { ...c, admin };
-  });
-  return cluster;
-}
-after(async () => {
-  if (!cluster) return;
-  const c = await cluster;
-  await c.admin.end();
-  c.stop();
-});
-let dbCount = 0;
-async function freshPostgresUrl() {
-  const c = await pgCluster();
-  const name = `b${++dbCount}`;
-  await c.admin.query(`CREATE DATABASE ${name}`);
-  return c.url.replace(/\/postgres$/, `/${name}`);
-}
 
 /**
  * Each backend: fresh() → {store, another(): a second store on the same database (null for
@@ -89,32 +57,6 @@ const backends = [
     },
   },
 ];
-
-function tracked(store, open) {
-  const opened = [store];
-  return {
-    store,
-    another: async () => {
-      const s = await open();
-      opened.push(s);
-      return s;
-    },
-    close: async () => {
-      for (const s of opened) await s.close();
-    },
-  };
-}
-
-function describeBackend(backend, name, body) {
-  if (!backend.postgres) return describe(`${backend.name}: ${name}`, body);
-  if (skipPostgres) return describe(`${backend.name}: ${name}`, { skip: 'DETOUR_SKIP_POSTGRES=1' }, body);
-  if (!pgState.available) {
-    return describe(`${backend.name}: ${name}`, () => {
-      test('PostgreSQL is available (set DETOUR_SKIP_POSTGRES=1 to skip)', () => assert.fail(`PostgreSQL is not available: ${pgState.reason}`));
-    });
-  }
-  return describe(`${backend.name}: ${name}`, body);
-}
 
 // --- rows ---------------------------------------------------------------------------------------
 

@@ -7,12 +7,9 @@
 // The PostgreSQL tests fail when PostgreSQL is missing, unless DETOUR_SKIP_POSTGRES=1.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-
-import pg from 'pg';
 
 import { loadCore } from '../../js/core.js';
 import { Engine } from '../../js/engine.js';
@@ -20,41 +17,13 @@ import { MemoryStore, OptimisticLockingError } from '../../js/store/memory.js';
 import { openStore } from '../../js/store/open.js';
 import { MIGRATIONS as PG_MIGRATIONS, PostgresStore } from '../../js/store/postgres.js';
 import { MIGRATIONS as SQLITE_MIGRATIONS, SqliteStore } from '../../js/store/sqlite.js';
-import { postgresAvailability, skipPostgres, startPostgres } from '../support/postgres.js';
+import { skipPostgres } from '../support/postgres.js';
+import { describeBackend, pgState, testDatabases, tracked } from '../support/store-databases.js';
 import { coreModule, fixture, T0 } from './support.js';
 
-const temp = mkdtempSync(join(tmpdir(), 'detour-store-test-'));
-after(() => rmSync(temp, { recursive: true, force: true }));
-let fileCount = 0;
-const tempFile = () => join(temp, `store-${++fileCount}.db`);
+const { temp, tempFile, freshPostgresUrl } = testDatabases('t');
 
 // --- the databases ------------------------------------------------------------------------------
-
-// One cluster for the file, a fresh database per test.
-let cluster = null;
-const pgState = postgresAvailability();
-async function pgCluster() {
-  cluster ??= startPostgres().then(async (c) => ({ ...c, admin: await connect(c.url) }));
-  return cluster;
-}
-async function connect(url) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  return client;
-}
-after(async () => {
-  if (!cluster) return;
-  const c = await cluster;
-  await c.admin.end();
-  c.stop();
-});
-let dbCount = 0;
-async function freshPostgresUrl() {
-  const c = await pgCluster();
-  const name = `t${++dbCount}`;
-  await c.admin.query(`CREATE DATABASE ${name}`);
-  return c.url.replace(/\/postgres$/, `/${name}`);
-}
 
 /**
  * Each backend: fresh() → {store, another(): a second store on the same database (null for
@@ -84,34 +53,6 @@ const backends = [
     },
   },
 ];
-
-function tracked(store, open, extra) {
-  const opened = [store];
-  return {
-    ...extra,
-    store,
-    another: async () => {
-      const s = await open();
-      opened.push(s);
-      return s;
-    },
-    close: async () => {
-      for (const s of opened) await s.close();
-    },
-  };
-}
-
-/** describe() for a backend: PostgreSQL's fail with the reason when it is missing, unless skipped. */
-function describeBackend(backend, name, body) {
-  if (!backend.postgres) return describe(`${backend.name}: ${name}`, body);
-  if (skipPostgres) return describe(`${backend.name}: ${name}`, { skip: 'DETOUR_SKIP_POSTGRES=1' }, body);
-  if (!pgState.available) {
-    return describe(`${backend.name}: ${name}`, () => {
-      test('PostgreSQL is available (set DETOUR_SKIP_POSTGRES=1 to skip)', () => assert.fail(`PostgreSQL is not available: ${pgState.reason}`));
-    });
-  }
-  return describe(`${backend.name}: ${name}`, body);
-}
 
 // --- rows ---------------------------------------------------------------------------------------
 
