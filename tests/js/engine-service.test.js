@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { loadCore } from '../../js/core.js';
 import { Engine } from '../../js/engine.js';
 import { MemoryStore } from '../../js/store/memory.js';
-import { coreModule, fixture, T0 } from './support.js';
+import { coreModule, fixture, processXml, T0 } from './support.js';
 
 const MINUTE = 60000;
 
@@ -27,15 +27,6 @@ async function newEngine(options = {}) {
     ...options,
   });
   return { engine, clock, store: engine.store };
-}
-
-function processXml(id, body) {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" targetNamespace="http://detour.test/service" id="defs_${id}">
-  <bpmn:process id="${id}" isExecutable="true">
-    ${body}
-  </bpmn:process>
-</bpmn:definitions>`;
 }
 
 // start → work (asyncBefore, delegate `work`) → check (user task) → end

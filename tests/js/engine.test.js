@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { CoreError, loadCore } from '../../js/core.js';
 import { BpmnError, Engine } from '../../js/engine.js';
 import { MemoryStore } from '../../js/store/memory.js';
-import { coreModule, fixture, T0 } from './support.js';
+import { coreModule, fixture, processXml, T0 } from './support.js';
 
 
 const MINUTE = 60000;
@@ -25,16 +25,6 @@ async function newEngine(options = {}) {
     ...options,
   });
   return { engine, clock, store: engine.store };
-}
-
-function processXml(id, body, extraDefinitions = '') {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" targetNamespace="http://detour.test/engine" id="defs_${id}">
-  ${extraDefinitions}
-  <bpmn:process id="${id}" isExecutable="true">
-    ${body}
-  </bpmn:process>
-</bpmn:definitions>`;
 }
 
 // start → async service task calling delegate `work` → user task → end

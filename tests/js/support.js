@@ -17,3 +17,14 @@ export const fixture = (name) => readFileSync(join(root, 'tests', 'fixtures', 'b
 
 /** 2026-01-01T09:00:00Z: the instant the engine tests start at. */
 export const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
+
+/** A BPMN document with one executable process `id` whose elements are `body` (and `extraDefinitions` beside it: messages, errors). */
+export function processXml(id, body, extraDefinitions = '') {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" targetNamespace="http://detour.test/engine" id="defs_${id}">
+  ${extraDefinitions}
+  <bpmn:process id="${id}" isExecutable="true">
+    ${body}
+  </bpmn:process>
+</bpmn:definitions>`;
+}
