@@ -16,6 +16,7 @@
 #include "exec_internal.h"
 #include "history.h"
 #include "modify.h"
+#include "restart.h"
 #include "state_check.h"
 #include "state_json.h"
 #include "strutil.h"
@@ -65,6 +66,11 @@ typedef struct run {
     json_writer result; /* the command-specific part (empty: {}) */
 } run;
 
+/* Commands that create an instance rather than read one from `state`. */
+static bool is_new_instance(const char *command) {
+    return strcmp(command, "start") == 0 || strcmp(command, "restart") == 0;
+}
+
 static bool run_init(run *r, const model *m, const cJSON *cmd, error *err) {
     memset(r, 0, sizeof *r);
     r->err = err;
@@ -78,7 +84,7 @@ static bool run_init(run *r, const model *m, const cJSON *cmd, error *err) {
     if (!string_param(cmd, "idSeed", &seed, err)) return false;
     if (!ids_seed(&r->ctx.ids, seed)) return error_set(err, ERR_INVALID_REQUEST, "idSeed must be 32 hex digits");
     r->ctx.externally_terminated = true;
-    if (strcmp(param(cmd, "command")->valuestring, "start") == 0) return true;
+    if (is_new_instance(param(cmd, "command")->valuestring)) return true;
     const cJSON *state = param(cmd, "state");
     if (!cJSON_IsObject(state)) return error_set(err, ERR_INVALID_REQUEST, "state must be an object");
     r->ctx.pi = state_from_json(m, state, err);
@@ -213,37 +219,110 @@ static const char *start_activity_of(const model *m, const cJSON *instructions) 
     return cJSON_IsString(id) ? id->valuestring : NULL;
 }
 
-static bool cmd_start(run *r, const model *m) {
-    const cJSON *cmd = r->cmd;
+/* What a new instance starts with: a plain start and a restart differ only in these. */
+typedef struct start_args {
+    const char *business_key, *tenant_id, *restarted_from;
+    const cJSON *variables;    /* set on the instance before anything runs */
+    const cJSON *instructions; /* none: the process runs from its start event */
+    bool initial_instruction_variables; /* the instructions' variables are the initial ones (restart) */
+} start_args;
+
+/* Camunda's StartProcessInstanceAtActivitiesCmd names the element the first instruction enters
+ * before anything runs (a startAfterActivity of an unknown activity fails in the instruction). */
+static bool check_first_target(const model *m, const cJSON *instructions, error *err) {
+    const cJSON *first = cJSON_GetArrayItem(instructions, 0);
+    const cJSON *type = param(first, "type");
+    if (!cJSON_IsString(type) || strcmp(type->valuestring, "startAfterActivity") == 0) return true;
+    bool transition = strcmp(type->valuestring, "startTransition") == 0;
+    const cJSON *id = param(first, transition ? "transitionId" : "activityId");
+    if (!cJSON_IsString(id)) return true;
+    const model_element *el = transition ? NULL : model_element_by_id(m, id->valuestring);
+    if (transition ? model_flow_by_id(m, id->valuestring) != NULL : el && el->kind != EL_PROCESS) return true;
+    return error_set(err, ERR_NOT_VALID, "Element '%s' does not exist in process %s: targetElement is null",
+                     id->valuestring, m->definition_id);
+}
+
+static bool start_instance(run *r, const model *m, const char *pi_id, const start_args *a) {
     error *err = r->err;
-    const char *pi_id, *business_key, *tenant_id, *restarted;
-    if (!string_param(cmd, "processInstanceId", &pi_id, err) || !string_param(cmd, "businessKey", &business_key, err) ||
-        !string_param(cmd, "tenantId", &tenant_id, err) ||
-        !string_param(cmd, "restartedProcessInstanceId", &restarted, err))
-        return false;
-    const cJSON *instructions = param(cmd, "startInstructions");
+    const cJSON *instructions = a->instructions;
     if (instructions && !cJSON_IsNull(instructions) && !cJSON_IsArray(instructions))
         return error_set(err, ERR_INVALID_REQUEST, "startInstructions must be an array");
+    int n_instructions = cJSON_GetArraySize(instructions);
+    if (n_instructions > 0 && !check_first_target(m, instructions, err)) return false;
     char *generated = pi_id ? NULL : ids_uuid(&r->ctx.ids);
     instance *pi = state_new(m, pi_id ? pi_id : generated);
     free(generated);
     r->ctx.pi = pi;
-    pi->tenant_id = str_dup(tenant_id ? tenant_id : m->tenant_id);
-    pi->restarted_from = str_dup(restarted);
+    pi->tenant_id = str_dup(a->tenant_id ? a->tenant_id : m->tenant_id);
+    pi->restarted_from = str_dup(a->restarted_from);
     pi->start_activity_id = str_dup(start_activity_of(m, instructions));
-    r->ctx.skip_custom_listeners = bool_param(cmd, "skipCustomListeners", false);
-    r->ctx.skip_io_mappings = bool_param(cmd, "skipIoMappings", false);
-    if (!exec_start_instance(&r->ctx, business_key, param(cmd, "variables"))) return false;
+    r->ctx.skip_custom_listeners = bool_param(r->cmd, "skipCustomListeners", false);
+    r->ctx.skip_io_mappings = bool_param(r->cmd, "skipIoMappings", false);
+    /* an instance started at several activities has no unique start, hence no initial variables */
+    if (!exec_start_instance(&r->ctx, a->business_key, a->variables, n_instructions <= 1)) return false;
     jw_object_begin(&r->result);
     jw_key_string(&r->result, "processInstanceId", pi->id);
     jw_object_end(&r->result);
-    if (cJSON_GetArraySize(instructions) == 0) return exec_run_from_start(&r->ctx);
+    if (n_instructions == 0) return exec_run_from_start(&r->ctx);
     r->ctx.preserve_scope = true;
+    r->ctx.initial_trigger_variables = a->initial_instruction_variables && n_instructions == 1;
     const cJSON *ins;
     cJSON_ArrayForEach(ins, instructions) {
         if (!run_instruction(&r->ctx, ins, err)) return false;
     }
+    r->ctx.initial_trigger_variables = false;
     return exec_finish_instructions(&r->ctx);
+}
+
+static bool cmd_start(run *r, const model *m) {
+    const cJSON *cmd = r->cmd;
+    error *err = r->err;
+    const char *pi_id;
+    start_args a = {.variables = param(cmd, "variables"), .instructions = param(cmd, "startInstructions")};
+    if (!string_param(cmd, "processInstanceId", &pi_id, err) ||
+        !string_param(cmd, "businessKey", &a.business_key, err) ||
+        !string_param(cmd, "tenantId", &a.tenant_id, err) ||
+        !string_param(cmd, "restartedProcessInstanceId", &a.restarted_from, err))
+        return false;
+    return start_instance(r, m, pi_id, &a);
+}
+
+/* --- restart (restart.c) --- */
+
+/* {processDefinitionId (the one asked for; default: the model's), historicProcessInstance,
+ * historicVariableInstances, historicDetails (its rows), instructions, initialVariables,
+ * withoutBusinessKey, skipCustomListeners, skipIoMappings} → a new instance of the model. */
+static bool cmd_restart(run *r, const model *m) {
+    const cJSON *cmd = r->cmd;
+    error *err = r->err;
+    const char *asked, *pi_id;
+    if (!string_param(cmd, "processDefinitionId", &asked, err) || !string_param(cmd, "processInstanceId", &pi_id, err))
+        return false;
+    const cJSON *instructions = param(cmd, "instructions");
+    if (instructions && !cJSON_IsNull(instructions) && !cJSON_IsArray(instructions))
+        return error_set(err, ERR_INVALID_REQUEST, "instructions must be an array");
+    if (cJSON_GetArraySize(instructions) == 0)
+        return error_set(err, ERR_BAD_REQUEST, "Restart instructions cannot be empty: instructions is empty");
+    const cJSON *historic = param(cmd, "historicProcessInstance");
+    if (!restart_check(historic, asked ? asked : m->definition_id, err)) return false;
+    const char *historic_id = cJSON_GetObjectItemCaseSensitive(historic, "id")->valuestring;
+    cJSON *variables = restart_variables(historic_id, param(cmd, "historicVariableInstances"),
+                                         param(cmd, "historicDetails"), bool_param(cmd, "initialVariables", false));
+    cJSON *delivered = restart_instructions(instructions, variables);
+    cJSON_Delete(variables);
+    const cJSON *key = param(historic, "businessKey");
+    const cJSON *tenant = param(historic, "tenantId");
+    start_args a = {
+        .business_key = cJSON_IsString(key) && !bool_param(cmd, "withoutBusinessKey", false) ? key->valuestring : NULL,
+        /* a shared definition (no tenant) keeps the historic instance's tenant */
+        .tenant_id = !m->tenant_id && cJSON_IsString(tenant) ? tenant->valuestring : NULL,
+        .restarted_from = historic_id,
+        .instructions = delivered,
+        .initial_instruction_variables = true,
+    };
+    bool ok = start_instance(r, m, pi_id, &a);
+    cJSON_Delete(delivered);
+    return ok;
 }
 
 /* --- user tasks --- */
@@ -716,8 +795,8 @@ char *commands_run(const model *m, const cJSON *cmd, error *err) {
     command_fn fn = NULL;
     for (size_t i = 0; i < sizeof COMMANDS / sizeof *COMMANDS; i++)
         if (strcmp(COMMANDS[i].name, name->valuestring) == 0) fn = COMMANDS[i].fn;
-    bool is_start = strcmp(name->valuestring, "start") == 0;
-    if (!fn && !is_start) {
+    bool is_start = strcmp(name->valuestring, "start") == 0, is_restart = strcmp(name->valuestring, "restart") == 0;
+    if (!fn && !is_start && !is_restart) {
         error_set(err, ERR_INVALID_REQUEST, "Unknown command '%s'", name->valuestring);
         return NULL;
     }
@@ -727,7 +806,7 @@ char *commands_run(const model *m, const cJSON *cmd, error *err) {
         return NULL;
     }
     jw_array_begin(&r.ctx.history);
-    bool ok = is_start ? cmd_start(&r, m) : fn(&r);
+    bool ok = is_start ? cmd_start(&r, m) : is_restart ? cmd_restart(&r, m) : fn(&r);
     if (ok) return run_result(&r);
     run_free(&r);
     /* a job that ran and failed is not an error of the command: its failure is recorded */

@@ -577,7 +577,7 @@ bool exec_end_instance(exec_ctx *ctx, const char *end_state, const char *end_act
 
 /* --- starting an instance --- */
 
-bool exec_start_instance(exec_ctx *ctx, const char *business_key, const cJSON *variables) {
+bool exec_start_instance(exec_ctx *ctx, const char *business_key, const cJSON *variables, bool initial) {
     instance *pi = ctx->pi;
     const model_element *process = pi->model->process;
     pi->start_time = ctx->now;
@@ -589,7 +589,7 @@ bool exec_start_instance(exec_ctx *ctx, const char *business_key, const cJSON *v
     root->scope_instance_id = str_dup(pi->id);
     history_process_start(ctx, pi->start_activity_id);
     bool was_initial = ctx->initial_variables;
-    ctx->initial_variables = true;
+    ctx->initial_variables = initial;
     bool ok = exec_set_variables_json(ctx, root, variables, true);
     ctx->initial_variables = was_initial;
     if (!ok) return false;

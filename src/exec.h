@@ -29,6 +29,7 @@ typedef struct exec_ctx {
     bool skip_custom_listeners;
     bool skip_io_mappings;
     bool initial_variables;    /* variables set now are the instance's initial values (start) */
+    bool initial_trigger_variables; /* so are the variables start instructions carry (restart) */
     bool preserve_scope;       /* while instructions run, an empty instance does not end yet */
     bool externally_terminated;/* cancellation comes from outside (REST delete / modification) */
     bool root_reached_end;     /* under preserve_scope: the last token of the instance reached an end
@@ -45,8 +46,9 @@ typedef struct exec_ctx {
 } exec_ctx;
 
 /* --- starting --- */
-/* Creates the process instance scope (history, variables, listeners, event subscriptions). */
-bool exec_start_instance(exec_ctx *ctx, const char *business_key, const cJSON *variables);
+/* Creates the process instance scope (history, variables — recorded as its initial ones when
+ * `initial` —, listeners, event subscriptions). */
+bool exec_start_instance(exec_ctx *ctx, const char *business_key, const cJSON *variables, bool initial);
 /* Runs the process from its none start event. */
 bool exec_run_from_start(exec_ctx *ctx);
 /* Camunda start instructions (startBeforeActivity, startAfterActivity, startTransition) with

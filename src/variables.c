@@ -68,5 +68,9 @@ bool exec_set_variables_json(exec_ctx *ctx, execution *exec, const cJSON *vars, 
 }
 
 bool exec_set_trigger_variables_json(exec_ctx *ctx, execution *exec, const cJSON *vars) {
-    return set_map(ctx, exec, vars, false, true);
+    bool was_initial = ctx->initial_variables;
+    ctx->initial_variables = was_initial || ctx->initial_trigger_variables;
+    bool ok = set_map(ctx, exec, vars, false, true);
+    ctx->initial_variables = was_initial;
+    return ok;
 }

@@ -74,6 +74,10 @@ static void test_start_before_an_unknown_activity_fails_with_camundas_message(vo
     scenario s;
     CHECK(sc_open(&s, M_ONE_TASK));
     sc_do(&s, "{'command':'start','startInstructions':[{'type':'startBeforeActivity','activityId':'nope'}]}");
+    /* the first instruction's target is looked up before anything runs (StartProcessInstanceAtActivitiesCmd) */
+    CHECK_STR(sc_error(&s), "NotValidException: Element 'nope' does not exist in process proc:1:test: targetElement is null");
+    sc_do(&s, "{'command':'start','startInstructions':[{'type':'startBeforeActivity','activityId':'a'},"
+              "{'type':'startBeforeActivity','activityId':'nope'}]}");
     CHECK_STR(sc_error(&s), "NotValidException: Cannot perform instruction: Start before activity 'nope'; Element "
                             "'nope' does not exist in process 'proc:1:test': element is null");
     sc_close(&s);
@@ -92,6 +96,9 @@ static void test_start_transition_with_an_unknown_flow_fails_with_camundas_messa
     scenario s;
     CHECK(sc_open(&s, M_ONE_TASK));
     sc_do(&s, "{'command':'start','startInstructions':[{'type':'startTransition','transitionId':'nope'}]}");
+    CHECK_STR(sc_error(&s), "NotValidException: Element 'nope' does not exist in process proc:1:test: targetElement is null");
+    sc_do(&s, "{'command':'start','startInstructions':[{'type':'startBeforeActivity','activityId':'a'},"
+              "{'type':'startTransition','transitionId':'nope'}]}");
     CHECK_STR(sc_error(&s), "NotValidException: Cannot perform instruction: Start transition 'nope'; Element 'nope' "
                             "does not exist in process 'proc:1:test': element is null");
     sc_close(&s);
