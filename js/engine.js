@@ -28,6 +28,7 @@ import * as History from './engine/history.js';
 import * as Jobs from './engine/jobs.js';
 import * as Messages from './engine/messages.js';
 import * as ProcessInstances from './engine/process-instances.js';
+import * as Restart from './engine/restart.js';
 import * as Tasks from './engine/tasks.js';
 import * as Variables from './engine/variables.js';
 import { historyRows } from './history-rows.js';
@@ -148,6 +149,17 @@ export class Engine {
    */
   modifyProcessInstance(id, options) { return ProcessInstances.modifyProcessInstance(this, id, options); }
 
+  // --- restart (js/engine/restart.js) -------------------------------------------------------------
+
+  /**
+   * Restarts ended historic instances as new instances of a definition, all or none: {instructions,
+   * initialVariables, withoutBusinessKey, skipCustomListeners, skipIoMappings,
+   * targetProcessDefinitionId} (semantics.md §2) → the new instances' ids.
+   */
+  restartProcessInstances(definitionId, historicIds, options) { return Restart.restartProcessInstances(this, definitionId, historicIds, options); }
+  /** One restart, committed with `commit` (a batch job's outcome). → the new instance's id. */
+  restartProcessInstance(definitionId, historicId, options, commit) { return Restart.restartProcessInstance(this, definitionId, historicId, options, commit); }
+
   // --- variables (js/engine/variables.js) --------------------------------------------------------
 
   /** The variables visible from an instance or execution (typed map); {local}: its own only. */
@@ -254,14 +266,19 @@ export class Engine {
    * core's output ({state, history, index, result}, or {result} for queries).
    */
   async _attempt(row, command, commit) {
+    const out = await this._execute(row, command);
+    if (out.state) await this._commit(row, out, commit);
+    return out;
+  }
+
+  /** The core's output for `command` on `row`, nothing stored yet (_commit stores it). */
+  async _execute(row, command) {
     const handle = await this._handle(row.processDefinitionId);
     const now = this.clock();
     const doc = { ...command, now, idSeed: this.ids() };
     if (row.state) doc.state = row.state;
     this.core.setHostInvoke(this._invoke);
-    const out = this.core.execute(handle, doc);
-    if (out.state) await this._commit(row, out, commit);
-    return out;
+    return this.core.execute(handle, doc);
   }
 
   async _commit(row, out, commit = {}) {

@@ -3,4 +3,4 @@
 // instance (operations.js). The engine (js/engine.js) exposes them; the REST routes call the engine.
 export * from './batches.js';
 export { executeBatchJob, findBatchJob, setBatchJobRetries } from './jobs.js';
-export { INSTANCE_MODIFICATION, OPERATIONS } from './operations.js';
+export { INSTANCE_MODIFICATION, INSTANCE_RESTART, OPERATIONS } from './operations.js';

@@ -6,6 +6,7 @@
 import { CoreError } from '../core.js';
 
 export const INSTANCE_MODIFICATION = 'instance-modification';
+export const INSTANCE_RESTART = 'instance-restart';
 
 /**
  * instance-modification (semantics.md §1.12.3): the instance must be running (ENGINE-13036) and
@@ -40,6 +41,23 @@ function notRunning(id) {
   return new CoreError('ProcessEngineException', `ENGINE-13036 Process instance '${id}' cannot be modified. The process instance does not exist`);
 }
 
+/**
+ * instance-restart (semantics.md §2.3): the synchronous restart of one historic instance; an
+ * unknown, running or foreign one fails here, at execution, with the synchronous messages.
+ */
+async function restart(engine, batch, historicId, outcome) {
+  const c = batch.configuration;
+  await engine.restartProcessInstance(c.processDefinitionId, historicId, {
+    instructions: c.instructions,
+    initialVariables: !!c.initialVariables,
+    withoutBusinessKey: !!c.withoutBusinessKey,
+    skipCustomListeners: !!c.skipCustomListeners,
+    skipIoMappings: !!c.skipIoMappings,
+    targetProcessDefinitionId: c.targetProcessDefinitionId ?? null,
+  }, { batch: outcome });
+}
+
 export const OPERATIONS = {
   [INSTANCE_MODIFICATION]: modification,
+  [INSTANCE_RESTART]: restart,
 };

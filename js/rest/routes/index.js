@@ -15,9 +15,10 @@ import * as message from './message.js';
 import * as modification from './modification.js';
 import * as processDefinition from './process-definition.js';
 import * as processInstance from './process-instance.js';
+import * as restart from './restart.js';
 import * as task from './task.js';
 
-const resources = [engine, deployment, processDefinition, processInstance, execution, task, externalTask, job, jobDefinition, incident, message, modification, batch, history, historyBatch, detour, detourBatch];
+const resources = [engine, deployment, processDefinition, processInstance, execution, task, externalTask, job, jobDefinition, incident, message, modification, restart, batch, history, historyBatch, detour, detourBatch];
 
 export function registerRoutes(router) {
   for (const resource of resources) resource.register(router);

@@ -114,7 +114,7 @@ async function definitionById(engine, id) {
 }
 
 /** The latest version of a key without tenant, as every /key/{key} path resolves it. */
-async function definitionByKey(ctx) {
+export async function definitionByKey(ctx) {
   await ctx.engine.activateDueDefinitions();
   const { key } = ctx.params;
   try {
