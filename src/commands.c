@@ -306,8 +306,13 @@ static bool cmd_restart(run *r, const model *m) {
     const cJSON *historic = param(cmd, "historicProcessInstance");
     if (!restart_check(historic, asked ? asked : m->definition_id, err)) return false;
     const char *historic_id = cJSON_GetObjectItemCaseSensitive(historic, "id")->valuestring;
-    cJSON *variables = restart_variables(historic_id, param(cmd, "historicVariableInstances"),
-                                         param(cmd, "historicDetails"), bool_param(cmd, "initialVariables", false));
+    const cJSON *instances = param(cmd, "historicVariableInstances"), *details = param(cmd, "historicDetails");
+    /* an object's members would otherwise be read as rows */
+    if (instances && !cJSON_IsNull(instances) && !cJSON_IsArray(instances))
+        return error_set(err, ERR_INVALID_REQUEST, "historicVariableInstances must be an array");
+    if (details && !cJSON_IsNull(details) && !cJSON_IsArray(details))
+        return error_set(err, ERR_INVALID_REQUEST, "historicDetails must be an array");
+    cJSON *variables = restart_variables(historic_id, instances, details, bool_param(cmd, "initialVariables", false));
     cJSON *delivered = restart_instructions(instructions, variables);
     cJSON_Delete(variables);
     const cJSON *key = param(historic, "businessKey");
