@@ -37,6 +37,7 @@ async function restart(ctx, definitionId, { detour = false } = {}) {
   try {
     const request = await readRestart(ctx.engine, definitionId, body);
     await checkRequest(ctx.engine, request, { nullIdsName: 'Process instance ids', instructionsFirst: true });
+    await checkTarget(ctx.engine, request);
     await ctx.engine.restartProcessInstances(definitionId, request.processInstanceIds, request.options);
   } catch (e) {
     throw rewrapped(e);
@@ -52,6 +53,7 @@ async function restartAsync(ctx, definitionId, { detour = false } = {}) {
   try {
     const request = await readRestart(ctx.engine, definitionId, body);
     const definition = await checkRequest(ctx.engine, request, { nullIdsName: 'processInstanceIds', instructionsFirst: false });
+    await checkTarget(ctx.engine, request);
     const batch = await ctx.engine.createBatch({
       type: INSTANCE_RESTART,
       processDefinitionId: definitionId,
@@ -89,10 +91,7 @@ async function readRestart(engine, definitionId, body) {
     skipCustomListeners: body.skipCustomListeners,
     skipIoMappings: body.skipIoMappings,
   };
-  if (body.targetProcessDefinitionId != null) {
-    await checkTarget(engine, definitionId, body.targetProcessDefinitionId, instructions);
-    options.targetProcessDefinitionId = body.targetProcessDefinitionId;
-  }
+  if (body.targetProcessDefinitionId != null) options.targetProcessDefinitionId = body.targetProcessDefinitionId;
   return { definitionId, processInstanceIds: [...ids], instructions, options };
 }
 
@@ -122,11 +121,14 @@ async function deployedDefinition(engine, id) {
 // --- Detour: restart onto another version -------------------------------------------------------------
 
 /**
- * targetProcessDefinitionId must be a deployed version of the same process (key and tenant) as
- * `definitionId`, and have every activity and sequence flow the instructions name — so a plan
- * that cannot run there is refused before anything (or any batch) starts.
+ * targetProcessDefinitionId (when given) must be a deployed version of the same process (key and
+ * tenant) as the request's definition, and have every activity and sequence flow the instructions
+ * name — so a plan that cannot run there is refused before anything (or any batch) starts. Checked
+ * after the command's own checks (checkRequest), so those keep Camunda's order and messages.
  */
-async function checkTarget(engine, definitionId, targetId, instructions) {
+async function checkTarget(engine, { definitionId, instructions, options }) {
+  const targetId = options.targetProcessDefinitionId;
+  if (targetId == null) return;
   const source = await deployedDefinition(engine, definitionId);
   const target = await engine.store.getDefinition(targetId);
   if (!target) throw new CoreError('NotFoundException', `no deployed process definition found with id '${targetId}': processDefinition is null`);
