@@ -1,0 +1,177 @@
+// dry-run.js — what a modification or restart plan would do, computed by the core without storing
+// anything (docs/dry-run.md). The service's /detour/…/dry-run routes and the browser page call
+// these same functions with the same module, so a simulation runs exactly the code the real
+// command runs: the core's `modify` and `restart` commands.
+//
+// Browser-safe: only the core glue (js/core.js) and standard JavaScript.
+
+import { CoreError } from './core.js';
+
+/**
+ * Simulates a modification of one running instance.
+ *   core, handle: a loaded core (js/core.js) and its compiled model of the instance's definition
+ *   state:        the instance's state document (docs/state-format.md)
+ *   plan:         {instructions (the engine's form, js/rest/instructions.js), skipCustomListeners,
+ *                 skipIoMappings}
+ *   options:      {now (epoch ms, default Date.now()), idSeed (32 hex digits, default random),
+ *                 hostInvoke (the core's delegate hook; default: refuse — a simulation must not
+ *                 run the host's code, which may act on the world)}
+ * → a simulation (see `outcome`); never throws for a refused plan: the refusal is its `error`.
+ */
+export function simulateModification(core, handle, state, plan, options = {}) {
+  const before = treeOf(core, handle, state);
+  core.setHostInvoke(options.hostInvoke ?? refuseDelegates);
+  return outcome(core, handle, before, () =>
+    core.execute(handle, {
+      command: 'modify',
+      state,
+      instructions: plan.instructions ?? [],
+      skipCustomListeners: !!plan.skipCustomListeners,
+      skipIoMappings: !!plan.skipIoMappings,
+      ...clockOf(options),
+    }),
+  );
+}
+
+/**
+ * Simulates the restart of one historic instance as a new instance of the compiled model `handle`.
+ *   history: {processInstance, variableInstances, details} — the historic rows the core reads
+ *            (GET /detour/process-instance/{id}/state exports them)
+ *   plan:    {processDefinitionId (the definition the historic instance must belong to; default
+ *            the model's), instructions, initialVariables, withoutBusinessKey, skipCustomListeners,
+ *            skipIoMappings}
+ * → a simulation whose `before` is empty (a restart starts from nothing).
+ */
+export function simulateRestart(core, handle, history, plan, options = {}) {
+  core.setHostInvoke(options.hostInvoke ?? refuseDelegates);
+  return outcome(core, handle, null, () =>
+    core.execute(handle, {
+      command: 'restart',
+      ...(plan.processDefinitionId ? { processDefinitionId: plan.processDefinitionId } : {}),
+      historicProcessInstance: history?.processInstance ?? null,
+      historicVariableInstances: history?.variableInstances ?? [],
+      historicDetails: history?.details ?? [],
+      instructions: plan.instructions ?? [],
+      initialVariables: !!plan.initialVariables,
+      withoutBusinessKey: !!plan.withoutBusinessKey,
+      skipCustomListeners: !!plan.skipCustomListeners,
+      skipIoMappings: !!plan.skipIoMappings,
+      ...clockOf(options),
+    }),
+  );
+}
+
+/**
+ * How a batch over `ids` would hand out its execution jobs: each seed job run as the core's
+ * `splitBatch` computes it (docs/batches.md). → {seedRuns: [[[ids], …], …], totalJobs}.
+ */
+export function simulateBatchSplit(core, handle, ids, { batchJobsPerSeed = 100, invocationsPerBatchJob = 1 } = {}) {
+  const seedRuns = [];
+  let remaining = [...ids];
+  let totalJobs = 0;
+  while (remaining.length) {
+    const { result } = core.execute(handle, { command: 'splitBatch', remaining, batchJobsPerSeed, invocationsPerBatchJob });
+    seedRuns.push(result.jobs);
+    totalJobs += result.jobs.length;
+    remaining = result.remaining;
+  }
+  return { seedRuns, totalJobs };
+}
+
+/**
+ * Counts per activity id of a Camunda activity instance tree: activity instances (scopes included,
+ * the process instance itself not) and transition instances (an asyncBefore / asyncAfter token).
+ * → {activityId: {instances, transitions}}.
+ */
+export function countActivities(tree) {
+  const counts = {};
+  const add = (id, field) => {
+    counts[id] ??= { instances: 0, transitions: 0 };
+    counts[id][field]++;
+  };
+  const walk = (node, isRoot) => {
+    if (!isRoot) add(node.activityId, 'instances');
+    for (const t of node.childTransitionInstances ?? []) add(t.activityId, 'transitions');
+    for (const c of node.childActivityInstances ?? []) walk(c, false);
+  };
+  if (tree) walk(tree, true);
+  return counts;
+}
+
+/** Per activity id: {before, after, delta} of activity plus transition instances, only where either is non-zero. */
+export function compareCounts(before, after) {
+  const total = (c) => (c ? c.instances + c.transitions : 0);
+  const out = {};
+  for (const id of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const b = total(before[id]);
+    const a = total(after[id]);
+    if (a || b) out[id] = { before: b, after: a, delta: a - b };
+  }
+  return out;
+}
+
+// --- shared -------------------------------------------------------------------------------------
+
+/**
+ * A simulation: {ok, error: {type, message} | null, before: {tree, counts} | null, after: {tree
+ * (null when the instance ended), counts, ended, endState, businessKey, processInstanceId},
+ * changes: compareCounts, variables: [{name, type, value, valueInfo, scope: executionId, local
+ * (not at the instance's scope), event: variableCreate | variableUpdate | variableDelete}],
+ * jobs, tasks, state (the resulting state document)}.
+ */
+function outcome(core, handle, before, run) {
+  const beforeCounts = before ? countActivities(before) : {};
+  let out;
+  try {
+    out = run();
+  } catch (e) {
+    if (!(e instanceof CoreError)) throw e;
+    return { ok: false, error: { type: e.type, message: e.message }, before: before && { tree: before, counts: beforeCounts }, after: null, changes: {}, variables: [], jobs: [], tasks: [], state: null };
+  }
+  const state = out.state;
+  const ended = !!state.ended;
+  const tree = ended ? null : treeOf(core, handle, state);
+  const counts = countActivities(tree);
+  const end = (out.history ?? []).find((e) => e.type === 'processInstanceEnd');
+  return {
+    ok: true,
+    error: null,
+    before: before && { tree: before, counts: beforeCounts },
+    after: { tree, counts, ended, endState: end?.state ?? null, businessKey: state.businessKey ?? null, processInstanceId: state.id },
+    changes: compareCounts(beforeCounts, counts),
+    variables: (out.history ?? [])
+      .filter((e) => e.type === 'variableCreate' || e.type === 'variableUpdate' || e.type === 'variableDelete')
+      .map((e) => ({
+        name: e.name,
+        type: e.valueType ?? null,
+        value: e.value ?? null,
+        valueInfo: e.valueInfo ?? {},
+        scope: e.executionId ?? null,
+        local: (e.executionId ?? null) !== state.id,
+        event: e.type,
+      })),
+    jobs: out.index?.jobs ?? [],
+    tasks: out.index?.tasks ?? [],
+    state,
+  };
+}
+
+// The default delegate hook: the plan fails where it would run host code, saying so.
+function refuseDelegates(request) {
+  return { error: { message: `Dry run: delegate '${request.delegate}' is not run in a simulation` } };
+}
+
+function treeOf(core, handle, state) {
+  return core.execute(handle, { command: 'activityInstances', state }).result;
+}
+
+// A simulation's clock and ids: the host's, or now and fresh random ones.
+function clockOf({ now = Date.now(), idSeed = randomSeed() }) {
+  return { now, idSeed };
+}
+
+function randomSeed() {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
