@@ -12,6 +12,9 @@
 // ProcessDefinitionResourceImpl builds a RestartProcessInstanceBuilder from the body and rewraps
 // the engine's BadUserRequestExceptions as 400 InvalidRequestException (code null); ENGINE-13039 /
 // 13040 (an instance of another definition, one still running) stay 500s.
+//
+// restartBody, readRestart, checkRequest and checkTarget are exported for the dry run
+// (dry-run.js), which reads a restart request exactly as the synchronous restart does.
 
 import { CoreError } from '../../core.js';
 import { INSTANCE_RESTART } from '../../batch/index.js';
@@ -78,7 +81,7 @@ function rewrapped(e) {
  * (instructions.js, 'restart': cancel entries skipped), the historic query run and its ids added to
  * processInstanceIds without duplicates. → {processInstanceIds, instructions, options}.
  */
-async function readRestart(engine, definitionId, body) {
+export async function readRestart(engine, definitionId, body) {
   const instructions = instructionsFor(body.instructions, 'restart');
   const ids = new Set(body.processInstanceIds ?? []);
   if (body.historicProcessInstanceQuery) {
@@ -100,7 +103,7 @@ async function readRestart(engine, definitionId, body) {
  * ids, the batch one after; their null-id messages name the ids differently (semantics.md §2.2,
  * §2.3). → the definition (NotFoundException when none is deployed with that id).
  */
-async function checkRequest(engine, request, { nullIdsName, instructionsFirst }) {
+export async function checkRequest(engine, request, { nullIdsName, instructionsFirst }) {
   const bad = (message) => new CoreError('BadUserRequestException', message);
   const checkInstructions = () => {
     if (!request.instructions.length) throw bad('Restart instructions cannot be empty: instructions is empty');
@@ -126,7 +129,7 @@ async function deployedDefinition(engine, id) {
  * name — so a plan that cannot run there is refused before anything (or any batch) starts. Checked
  * after the command's own checks (checkRequest), so those keep Camunda's order and messages.
  */
-async function checkTarget(engine, { definitionId, instructions, options }) {
+export async function checkTarget(engine, { definitionId, instructions, options }) {
   const targetId = options.targetProcessDefinitionId;
   if (targetId == null) return;
   const source = await deployedDefinition(engine, definitionId);
@@ -160,7 +163,7 @@ function modelIds(scope, ids = new Set()) {
  * RestartProcessInstanceDto as Jackson maps it (a field of the wrong JSON type: 400 with message
  * ""); the /detour/ form also reads targetProcessDefinitionId.
  */
-function restartBody(body, { detour }) {
+export function restartBody(body, { detour }) {
   if (body == null) body = {};
   const wrong = () => invalidRequest('');
   if (typeof body !== 'object' || Array.isArray(body)) throw wrong();

@@ -15,6 +15,11 @@
 // job runs shows up as the instance's failure in GET /detour/batch/{id}/instances and as the job's
 // exception message, with the synchronous call's message; neither instance changes.
 //
+// Before each real call, a dry run of the same plan (POST /detour/modification/dry-run,
+// docs/dry-run.md) must predict what that call then does: the same tree or end state, variable
+// updates, jobs and user tasks, or the same refusal — except that a plan which would run a
+// JavaScript delegate is refused by the dry run, which calls none (the scenario's `delegate`).
+//
 // Event subscriptions have no REST resource in Detour yet: they are read from the store
 // (store.rows('subscriptions')); everything else goes over REST, checked against the OpenAPI
 // document (Detour's own /detour/batch paths are not in it).
@@ -171,6 +176,7 @@ function normalTree(tree) {
 //           variables: {name: value | {value, scope}} (historic; scope 'instance' or an activity id),
 //           absent: [variable names never set], jobs: ['jobType@activityId'], subscriptions: ['eventName@activityId'],
 //           tasks: [taskDefinitionKey of the user tasks], externalTasks: [activity ids of the external tasks]},
+//  delegate: the JavaScript delegate the plan runs first (a dry run calls none: it refuses, naming it),
 //  todo: what differs (a known difference, reported)}
 
 const START_STEP = (...activityIds) => activityIds.map((activityId) => ({ type: 'startBeforeActivity', activityId }));
@@ -365,6 +371,7 @@ const SCENARIOS = [
     name: 'listeners: end, take and start listeners of cancelled and started elements fire',
     key: 'listenersProcess',
     plan: () => LISTENED,
+    delegate: 'auditListener',
     expect: { tree: 'proc(task,task)', state: 'ACTIVE', canceled: ['task'], variables: { audits: 1, taken: 'f1', gatewayStarts: 1, endReached: true } },
   },
   {
@@ -562,7 +569,7 @@ const SCENARIOS = [
 
 // --- validation errors (semantics.md §1.10) ----------------------------------------------------------
 //
-// {name, key, startInstructions, setup, plan, error: (tree) → {status, type, message | RegExp}, atCreation}
+// {name, key, startInstructions, setup, plan, error: (tree) → {status, type, message | RegExp}, atCreation, delegate}
 // atCreation: the async path refuses the request itself (same status and message); otherwise the
 // batch is created and its execution job fails with the synchronous message.
 
@@ -570,6 +577,7 @@ const VALIDATION = [
   {
     name: 'a delegate of a started activity throws',
     key: 'scenarioFailing',
+    delegate: 'org.example.Failing',
     plan: () => [{ type: 'cancel', activityId: 'a' }, { type: 'startBeforeActivity', activityId: 'failing' }],
     error: () => ({ status: 500, type: 'ProcessEngineException', message: 'card declined' }),
   },
@@ -846,6 +854,50 @@ describeRest('process instance modification scenarios: sync and async alike', (c
     if (expect.subscriptions) assert.deepEqual(f.subscriptions, [...expect.subscriptions].sort(), `${what}: subscriptions`);
   };
 
+  // --- the dry run: asked first, it must predict what the real call then does ----------------------------
+  /** Instance `id`'s variable updates (historic details) as a dry run lists them. */
+  const variableUpdates = async (id) =>
+    ok(await call('GET', '/history/detail', `/history/detail?processInstanceId=${id}`)).map((d) => ({
+      id: d.id, name: d.variableName, type: d.variableType, value: d.value, local: d.executionId !== id,
+    }));
+  const multiset = (list) => list.map(({ name, type, value, local }) => JSON.stringify({ name, type, value, local })).sort();
+
+  /**
+   * Dry-runs `body` (the single-instance form on instance `id`, or a ModificationDto of it alone),
+   * then runs `real()` and asserts that the dry run predicted its outcome → real()'s response. A
+   * refused request: the same status and body; a refused instance: the same error type and
+   * message; else the same normalised tree, end state, variable updates (name, type, value, local
+   * or not), jobs and user tasks. A plan that runs a JavaScript `delegate` is refused by the dry
+   * run, naming it (the listeners' counters show the real call ran it once, the dry run never).
+   */
+  const dryRunThen = async (id, body, real, { delegate } = {}) => {
+    const known = new Set((await variableUpdates(id)).map((v) => v.id));
+    const dry = await call('POST', null, '/detour/modification/dry-run', body);
+    const r = await real();
+    if (dry.status !== 200) {
+      assert.deepEqual([dry.status, dry.body], [r.status, r.body], 'the dry run refuses the request as the real call does');
+      return r;
+    }
+    const [predicted] = dry.body.instances;
+    if (delegate) {
+      assert.deepEqual(predicted.error, { type: 'ProcessEngineException', message: `Dry run: delegate '${delegate}' is not run in a simulation` });
+      return r;
+    }
+    if (r.status >= 400) {
+      assert.deepEqual(predicted.error, { type: r.body.type, message: r.body.message }, 'the dry run predicts the refusal');
+      return r;
+    }
+    assert.equal(predicted.error, null, 'the dry run predicts success');
+    const seen = await facts(id);
+    assert.equal(normalTree(predicted.after.tree), seen.tree, 'the dry run predicts the tree');
+    assert.equal(predicted.after.endState, seen.ended ? seen.state : null, 'the dry run predicts the end');
+    const made = (await variableUpdates(id)).filter((v) => !known.has(v.id));
+    assert.deepEqual(multiset(predicted.variables), multiset(made), 'the dry run predicts the variables set');
+    assert.deepEqual(predicted.jobs.map((j) => `${j.handlerType}@${j.activityId}`).sort(), seen.jobs, 'the dry run predicts the jobs');
+    assert.deepEqual(predicted.tasks.map((t) => t.taskDefinitionKey).sort(), seen.tasks, 'the dry run predicts the user tasks');
+    return r;
+  };
+
   before(async () => { // deploys the models, registers the listeners' delegates
     ctx.engine.registerDelegate('auditListener', (execution) => {
       execution.setVariable('audits', (execution.getVariable('audits') ?? 0) + 1);
@@ -872,7 +924,8 @@ describeRest('process instance modification scenarios: sync and async alike', (c
       const before = [await facts(syncId), await facts(asyncId)];
       assert.deepEqual(before[1], before[0], 'the two instances start alike');
 
-      ok(await modifySync(syncId, planBody(s.plan, await tree(syncId))), 204);
+      const plan = planBody(s.plan, await tree(syncId));
+      ok(await dryRunThen(syncId, { processInstanceId: syncId, ...plan }, () => modifySync(syncId, plan), s), 204);
       const b = ok(await modifyAsync(asyncId, planBody(s.plan, await tree(asyncId))));
       assert.deepEqual([b.type, b.totalJobs], ['instance-modification', 1]);
       await runBatch(b);
@@ -898,7 +951,7 @@ describeRest('process instance modification scenarios: sync and async alike', (c
       const multiAsyncId = await startInstance(s);
       const request = (id) => ({ ...planBody(s.plan, null), processDefinitionId: definitions.get(s.key), processInstanceIds: [id] });
       ok(await modifySync(probe, body), 204);
-      ok(await call('POST', '/modification/execute', '/modification/execute', request(multiId)), 204);
+      ok(await dryRunThen(multiId, request(multiId), () => call('POST', '/modification/execute', '/modification/execute', request(multiId)), s), 204);
       const b = ok(await call('POST', '/modification/executeAsync', '/modification/executeAsync', request(multiAsyncId)));
       assert.deepEqual([b.type, b.totalJobs], ['instance-modification', 1]);
       await runBatch(b);
@@ -915,6 +968,8 @@ describeRest('process instance modification scenarios: sync and async alike', (c
     for (const target of [id, 'nope']) {
       for (const body of [{}, { instructions: [] }, { instructions: null, skipCustomListeners: true }]) {
         assert.equal((await modifySync(target, body)).status, 204, JSON.stringify(body));
+        const dry = ok(await call('POST', null, '/detour/modification/dry-run', { processInstanceId: target, ...body }));
+        assert.deepEqual([dry.instances, dry.summary], [[], { total: 0, succeeded: 0, failed: 0 }], 'the dry run: nothing would happen');
         const r = await modifyAsync(target, body);
         assert.deepEqual([r.status, r.body], [400, { type: 'InvalidRequestException', message: 'The provided instuctions are invalid.', code: null }], JSON.stringify(body));
       }
@@ -925,7 +980,8 @@ describeRest('process instance modification scenarios: sync and async alike', (c
   it('an unknown instance: the same 500 ENGINE-13036 on both paths', async () => {
     const plan = { instructions: [{ type: 'startBeforeActivity', activityId: 'b' }] };
     const message = "ENGINE-13036 Process instance 'nope' cannot be modified. The process instance does not exist";
-    for (const r of [await modifySync('nope', plan), await modifyAsync('nope', plan)]) {
+    const sync = await dryRunThen('nope', { processInstanceId: 'nope', ...plan }, () => modifySync('nope', plan));
+    for (const r of [sync, await modifyAsync('nope', plan)]) {
       assert.deepEqual([r.status, r.body?.type, r.body?.message], [500, 'ProcessEngineException', message]);
     }
   });
@@ -945,7 +1001,8 @@ describeRest('process instance modification scenarios: sync and async alike', (c
         else assert.equal(r.body.message, w.message, what);
       };
 
-      const sync = await modifySync(syncId, planBody(v.plan, syncTree));
+      const plan = planBody(v.plan, syncTree);
+      const sync = await dryRunThen(syncId, { processInstanceId: syncId, ...plan }, () => modifySync(syncId, plan), v);
       matches(sync, want(syncTree, syncId), 'sync');
 
       const created = await modifyAsync(asyncId, planBody(v.plan, asyncTree));

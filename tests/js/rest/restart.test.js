@@ -5,7 +5,9 @@
 // be restarted and which variables, business key and history link the new ones get; the
 // validation in each command's order; and the same plan giving the same instances on both paths.
 // Every response is checked against the OpenAPI document (statuses it does not list for a path
-// are Java-only); the /key/ and /detour/ forms answer as the /{id} resource does.
+// are Java-only); the /key/ and /detour/ forms answer as the /{id} resource does. Every
+// synchronous restart by definition id is dry-run first (POST /detour/restart/dry-run,
+// docs/dry-run.md), and the dry run must predict what the restart then does.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -87,9 +89,13 @@ function helpers(ctx) {
   // --- the endpoints under test (path: the definition's id, or `key/K`, behind `prefix`). The clock
   // moves on before each request, so that the instances each one starts (now, or when its batch
   // runs) come later than those of the requests before it: restartsOf() lists them in that order.
+  // A synchronous restart by id is dry-run first (h.dryRunThen); the dry run has no /key/ form.
   h.restartAt = (path, body, prefix = '/process-definition/') => {
-    ctx.clock.advance(1000);
-    return h.call('POST', RESTART, `${prefix}${path}/restart`, body);
+    const real = () => {
+      ctx.clock.advance(1000);
+      return h.call('POST', RESTART, `${prefix}${path}/restart`, body);
+    };
+    return path.startsWith('key/') ? real() : h.dryRunThen(decodeURIComponent(path), body, real);
   };
   h.restartAsyncAt = (path, body, prefix = '/process-definition/') => {
     ctx.clock.advance(1000);
@@ -207,6 +213,47 @@ function helpers(ctx) {
     h.expectError(await h.getBatch(b.id), 404, 'InvalidRequestException', `Batch with id '${b.id}' does not exist`, null);
   };
   h.batchCount = async () => h.ok(await h.call('GET', '/batch/count', '/batch/count?type=instance-restart')).count;
+
+  // --- the dry run
+  /**
+   * Dry-runs restart `body` of definition `processDefinitionId`, then runs `real()` (that restart)
+   * and asserts that the dry run predicted it → real()'s response. A refused request: the same
+   * status and body; a refused instance: the real refusal (all or none: the first refused
+   * instance's type and message); else, per historic instance, its newest restart's tree, state,
+   * business key, variable updates (name, type, value, local or not) and user tasks.
+   */
+  h.dryRunThen = async (processDefinitionId, body, real) => {
+    const dry = await h.call('POST', null, '/detour/restart/dry-run', Array.isArray(body) ? body : { ...body, processDefinitionId });
+    const r = await real();
+    if (dry.status !== 200) {
+      assert.deepEqual([dry.status, dry.body], [r.status, r.body], 'the dry run refuses the request as the restart does');
+      return r;
+    }
+    const refused = dry.body.instances.find((i) => i.error);
+    if (refused || r.status !== 204) {
+      assert.deepEqual(refused?.error, { type: r.body?.type, message: r.body?.message }, 'the dry run predicts the refusal');
+      return r;
+    }
+    const multiset = (list) => list.map(({ name, type, value, local }) => JSON.stringify({ name, type, value, local })).sort();
+    for (const { processInstanceId, after, variables, tasks } of dry.body.instances) {
+      const { id } = (await h.restartsOf(processInstanceId)).at(-1);
+      const hpi = await h.historic(id);
+      const details = h.ok(await h.call('GET', '/history/detail', `/history/detail?processInstanceId=${id}`));
+      const set = details.map((d) => ({ name: d.variableName, type: d.variableType, value: d.value, local: d.executionId !== id }));
+      assert.deepEqual(
+        {
+          tree: h.shape(after.tree), state: after.ended ? after.endState : 'ACTIVE', businessKey: after.businessKey,
+          variables: multiset(variables), tasks: tasks.map((t) => t.taskDefinitionKey).sort(),
+        },
+        {
+          tree: hpi.endTime == null ? h.shape(await h.tree(id)) : null, state: hpi.state, businessKey: hpi.businessKey,
+          variables: multiset(set), tasks: (await h.tasks(id)).map((t) => t.taskDefinitionKey).sort(),
+        },
+        `the dry run predicts the restart of ${processInstanceId}`,
+      );
+    }
+    return r;
+  };
   return h;
 }
 
