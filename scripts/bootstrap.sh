@@ -3,7 +3,14 @@
 # the Debian packages of the toolchains, the npm dependencies, and cJSON's Debian source (for
 # the WebAssembly builds). Run first by `npm test` (scripts/test.sh); safe to run any time: on a
 # machine that has everything it only checks, in well under a second.
+#
+#   bash scripts/bootstrap.sh [--with-browser]
+#     --with-browser  also Debian's chromium, which the browser tests and the page's benchmark
+#                     drive through playwright-core (scripts/test.sh passes it; npm start does not)
 set -euo pipefail
+
+with_browser=0
+[[ "${1:-}" == "--with-browser" ]] && with_browser=1
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -18,6 +25,7 @@ say() { echo "bootstrap: $*"; }
 # throw-away cluster with (no cluster of its own is used).
 packages=(cmake ninja-build clang lld libclang-rt-14-dev libcjson-dev wasi-libc
           libclang-rt-14-dev-wasm32 binaryen wabt emscripten dpkg-dev postgresql)
+[[ $with_browser -eq 1 ]] && packages+=(chromium)
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # start.sh — `npm start`: installs what is missing (scripts/bootstrap.sh), builds
-# dist/detour-core.wasm when it is missing or older than the core's sources, then runs the service
-# (js/main.js; its environment variables are in README.md and docs/service.md).
+# dist/detour-core.wasm when it is missing or older than the core's sources, and the dry-run page
+# (scripts/build-web.sh), then runs the service (js/main.js; its environment variables are in
+# README.md and docs/service.md).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,5 +16,6 @@ if [[ ! -f "$wasm" ]] || [[ -n "$(find src wasm/build-wasi.sh CMakeLists.txt -ne
     echo "start: building $wasm"
     bash scripts/build.sh wasm
 fi
+bash scripts/build-web.sh # the dry-run page served at / (web/dist/), when its sources are newer
 
 exec node js/main.js

@@ -4,12 +4,14 @@
 // Paths: /engine-rest/<path> and /engine-rest/engine/default/<path> (the default engine under
 // its name); GET /engine-rest/engine lists the engine. A request never crashes the process: every
 // failure becomes a {type, message, code} body, and one that is not an expected error is logged.
+// Every other path is the dry-run page's (web/, served by static.js).
 
 import http from 'node:http';
 
 import { bodyTooLarge, errorResponse, RestError } from './errors.js';
 import { Reply, Router } from './router.js';
 import { registerRoutes } from './routes/index.js';
+import { createSiteHandler, WEB_ROOT } from './static.js';
 
 export const BASE_PATH = '/engine-rest';
 export const ENGINE_NAME = 'default';
@@ -17,14 +19,17 @@ export const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
 
 /**
  * The request handler: (req, res) → Promise. Options: engine (required), services (extra objects
- * the routes may use, e.g. the job executor), bodyLimit (bytes), log (line → void).
+ * the routes may use, e.g. the job executor), bodyLimit (bytes), log (line → void), web (the
+ * page's directory served outside /engine-rest; false: none).
  */
-export function createRestHandler({ engine, services = {}, bodyLimit = DEFAULT_BODY_LIMIT, log = (line) => console.error(line) }) {
+export function createRestHandler({ engine, services = {}, bodyLimit = DEFAULT_BODY_LIMIT, log = (line) => console.error(line), web = WEB_ROOT }) {
   const router = new Router();
   registerRoutes(router);
+  const site = web ? createSiteHandler(web, { engineRest: BASE_PATH }) : null;
 
   return async function handle(req, res) {
     const url = new URL(req.url, 'http://localhost');
+    if (site && !isRestPath(url.pathname) && (await site(req, res, url.pathname))) return;
     let answer;
     try {
       const located = locate(url.pathname);
@@ -87,7 +92,7 @@ export async function startRestServer({ port = 8080, host, ...options }) {
 // '/engine-rest/x' and '/engine-rest/engine/default/x' → {base, path: '/x'}; GET /engine-rest/engine
 // → path '/engine'. Other engine names are unknown, as on a server with one engine.
 function locate(pathname) {
-  if (pathname !== BASE_PATH && !pathname.startsWith(`${BASE_PATH}/`)) return null;
+  if (!isRestPath(pathname)) return null;
   const rest = pathname.slice(BASE_PATH.length) || '/';
   const named = /^\/engine\/([^/]+)(\/.*)?$/.exec(rest);
   if (named) {
@@ -97,6 +102,10 @@ function locate(pathname) {
     return { base: `${BASE_PATH}/engine/${named[1]}`, path: named[2] ?? '/' };
   }
   return { base: BASE_PATH, path: rest };
+}
+
+function isRestPath(pathname) {
+  return pathname === BASE_PATH || pathname.startsWith(`${BASE_PATH}/`);
 }
 
 function notFound() {
