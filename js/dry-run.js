@@ -10,27 +10,46 @@ import { CoreError } from './core.js';
 /**
  * Simulates a modification of one running instance.
  *   core, handle: a loaded core (js/core.js) and its compiled model of the instance's definition
- *   state:        the instance's state document (docs/state-format.md)
+ *   state:        the instance's state document (docs/state-format.md); treated as immutable: its
+ *                 text and its activity instance tree are kept with it (see `loadedState`), so a
+ *                 second plan on the same document costs neither again
  *   plan:         {instructions (the engine's form, js/rest/instructions.js), skipCustomListeners,
  *                 skipIoMappings}
  *   options:      {now (epoch ms, default Date.now()), idSeed (32 hex digits, default random),
  *                 hostInvoke (the core's delegate hook; default: refuse — a simulation must not
- *                 run the host's code, which may act on the world)}
+ *                 run the host's code, which may act on the world), withState (default true;
+ *                 false: the simulation's `state` is null, which spares writing and reading the
+ *                 resulting state document)}
  * → a simulation (see `outcome`); never throws for a refused plan: the refusal is its `error`.
  */
 export function simulateModification(core, handle, state, plan, options = {}) {
-  const before = treeOf(core, handle, state);
+  const loaded = loadedState(state);
+  let before = loaded?.before.get(core)?.get(handle) ?? null;
   core.setHostInvoke(options.hostInvoke ?? refuseDelegates);
-  return outcome(core, handle, before, () =>
-    core.execute(handle, {
-      command: 'modify',
-      state,
-      instructions: plan.instructions ?? [],
-      skipCustomListeners: !!plan.skipCustomListeners,
-      skipIoMappings: !!plan.skipIoMappings,
-      ...clockOf(options),
-    }),
-  );
+  const withState = options.withState ?? true;
+  const command = {
+    command: 'modify',
+    instructions: plan.instructions ?? [],
+    skipCustomListeners: !!plan.skipCustomListeners,
+    skipIoMappings: !!plan.skipIoMappings,
+    ...clockOf(options),
+    // the trees come back with the result: the state document goes to the core once
+    withActivityInstances: true,
+    withActivityInstancesBefore: !before,
+    omitState: !withState,
+  };
+  const { out, error } = run(() => (loaded ? core.execute(handle, command, { state: loaded.bytes }) : core.execute(handle, { ...command, state })));
+  if (!before) {
+    // A refused plan brings no tree: the query reads the state alone (and throws, as the core
+    // refuses it, for a state document it cannot read or an instance that ended).
+    const tree = out ? out.result.activityInstancesBefore : treeOf(core, handle, state, loaded);
+    before = { tree, counts: countActivities(tree) };
+    if (loaded) {
+      if (!loaded.before.has(core)) loaded.before.set(core, new Map());
+      loaded.before.get(core).set(handle, before);
+    }
+  }
+  return outcome(out, error, before, { processInstanceId: state?.id, businessKey: state?.businessKey ?? null });
 }
 
 /**
@@ -40,11 +59,12 @@ export function simulateModification(core, handle, state, plan, options = {}) {
  *   plan:    {processDefinitionId (the definition the historic instance must belong to; default
  *            the model's), instructions, initialVariables, withoutBusinessKey, skipCustomListeners,
  *            skipIoMappings}
+ *   options: as simulateModification's
  * → a simulation whose `before` is empty (a restart starts from nothing).
  */
 export function simulateRestart(core, handle, history, plan, options = {}) {
   core.setHostInvoke(options.hostInvoke ?? refuseDelegates);
-  return outcome(core, handle, null, () =>
+  const { out, error } = run(() =>
     core.execute(handle, {
       command: 'restart',
       ...(plan.processDefinitionId ? { processDefinitionId: plan.processDefinitionId } : {}),
@@ -57,8 +77,12 @@ export function simulateRestart(core, handle, history, plan, options = {}) {
       skipCustomListeners: !!plan.skipCustomListeners,
       skipIoMappings: !!plan.skipIoMappings,
       ...clockOf(options),
+      withActivityInstances: true,
+      omitState: !(options.withState ?? true),
     }),
   );
+  const start = out?.history?.find((e) => e.type === 'processInstanceStart');
+  return outcome(out, error, null, { processInstanceId: out?.result?.processInstanceId, businessKey: start?.businessKey ?? null });
 }
 
 /**
@@ -113,31 +137,64 @@ export function compareCounts(before, after) {
 // --- shared -------------------------------------------------------------------------------------
 
 /**
+ * What this module keeps with a state document, in a WeakMap (it goes when the document goes):
+ * {bytes: its JSON text as UTF-8, serialized once; before: core → handle → {tree, counts}, its activity
+ * instance tree under a compiled model}. Null for a `state` that is not an object (the core
+ * refuses it). The simulations of one document share the one `before` object: read-only.
+ */
+const loadedStates = new WeakMap();
+
+function loadedState(state) {
+  if (typeof state !== 'object' || state === null) return null;
+  let loaded = loadedStates.get(state);
+  if (!loaded) {
+    loaded = { bytes: new TextEncoder().encode(JSON.stringify(state)), before: new WeakMap() };
+    loadedStates.set(state, loaded);
+  }
+  return loaded;
+}
+
+// Runs the core's command: {out} or, for a refusal, {error} (a CoreError; anything else is thrown).
+function run(command) {
+  try {
+    return { out: command(), error: null };
+  } catch (e) {
+    if (!(e instanceof CoreError)) throw e;
+    return { out: null, error: e };
+  }
+}
+
+/**
  * A simulation: {ok, error: {type, message} | null, before: {tree, counts} | null, after: {tree
  * (null when the instance ended), counts, ended, endState, businessKey, processInstanceId},
  * changes: compareCounts, variables: [{name, type, value, valueInfo, scope: executionId, local
  * (not at the instance's scope), event: variableCreate | variableUpdate | variableDelete}],
- * jobs, tasks, state (the resulting state document)}.
+ * jobs, tasks, state (the resulting state document; null when not asked for)}.
+ * `out`: the core's result of a command run withActivityInstances (and perhaps omitState);
+ * `instance`: {processInstanceId, businessKey} for a result without a state document.
  */
-function outcome(core, handle, before, run) {
-  const beforeCounts = before ? countActivities(before) : {};
-  let out;
-  try {
-    out = run();
-  } catch (e) {
-    if (!(e instanceof CoreError)) throw e;
-    return { ok: false, error: { type: e.type, message: e.message }, before: before && { tree: before, counts: beforeCounts }, after: null, changes: {}, variables: [], jobs: [], tasks: [], state: null };
+function outcome(out, error, before, instance) {
+  const beforeCounts = before ? before.counts : {};
+  if (error) {
+    return { ok: false, error: { type: error.type, message: error.message }, before, after: null, changes: {}, variables: [], jobs: [], tasks: [], state: null };
   }
-  const state = out.state;
-  const ended = !!state.ended;
-  const tree = ended ? null : treeOf(core, handle, state);
+  const state = out.state ?? null;
+  const tree = out.result.activityInstances; // null once the instance ended
+  const processInstanceId = state ? state.id : instance.processInstanceId;
   const counts = countActivities(tree);
   const end = (out.history ?? []).find((e) => e.type === 'processInstanceEnd');
   return {
     ok: true,
     error: null,
-    before: before && { tree: before, counts: beforeCounts },
-    after: { tree, counts, ended, endState: end?.state ?? null, businessKey: state.businessKey ?? null, processInstanceId: state.id },
+    before,
+    after: {
+      tree,
+      counts,
+      ended: state ? !!state.ended : tree === null,
+      endState: end?.state ?? null,
+      businessKey: state ? state.businessKey ?? null : instance.businessKey,
+      processInstanceId,
+    },
     changes: compareCounts(beforeCounts, counts),
     variables: (out.history ?? [])
       .filter((e) => e.type === 'variableCreate' || e.type === 'variableUpdate' || e.type === 'variableDelete')
@@ -147,7 +204,7 @@ function outcome(core, handle, before, run) {
         value: e.value ?? null,
         valueInfo: e.valueInfo ?? {},
         scope: e.executionId ?? null,
-        local: (e.executionId ?? null) !== state.id,
+        local: (e.executionId ?? null) !== processInstanceId,
         event: e.type,
       })),
     jobs: out.index?.jobs ?? [],
@@ -161,8 +218,9 @@ function refuseDelegates(request) {
   return { error: { message: `Dry run: delegate '${request.delegate}' is not run in a simulation` } };
 }
 
-function treeOf(core, handle, state) {
-  return core.execute(handle, { command: 'activityInstances', state }).result;
+function treeOf(core, handle, state, loaded) {
+  const command = { command: 'activityInstances' };
+  return (loaded ? core.execute(handle, command, { state: loaded.bytes }) : core.execute(handle, { ...command, state })).result;
 }
 
 // A simulation's clock and ids: the host's, or now and fresh random ones.

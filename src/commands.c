@@ -64,6 +64,10 @@ typedef struct run {
     error *err;
     const cJSON *cmd;
     json_writer result; /* the command-specific part (empty: {}) */
+    /* What a caller that only looks (a dry run) asks of `modify` and `restart` (result_options): */
+    bool with_tree;          /* withActivityInstances: the tree afterwards in result.activityInstances */
+    bool omit_state;         /* omitState: no `state` member in the result document */
+    json_writer tree_before; /* withActivityInstancesBefore: the tree as read (empty: not asked) */
 } run;
 
 /* Commands that create an instance rather than read one from `state`. */
@@ -102,25 +106,52 @@ static void run_free(run *r) {
     state_free(r->ctx.pi);
     jw_free(&r->ctx.history);
     jw_free(&r->result);
+    jw_free(&r->tree_before);
+}
+
+/* The options of a command whose result a dry run reads (modify, restart): the activity instance
+ * trees in the result, so the caller need not send the state back for them, and no state document
+ * when the caller keeps none. `before`: the command reads an instance (modify), whose tree as read
+ * is written now, before the command changes it. */
+static void result_options(run *r, bool before) {
+    r->with_tree = bool_param(r->cmd, "withActivityInstances", false);
+    r->omit_state = bool_param(r->cmd, "omitState", false);
+    if (before && bool_param(r->cmd, "withActivityInstancesBefore", false)) tree_write(&r->tree_before, r->ctx.pi);
 }
 
 /* The result document's text; frees r. The history and the command's result were written as
  * the command ran and are copied in as they are. */
 static char *run_result(run *r) {
+    instance *pi = r->ctx.pi;
     json_writer out = {0};
     jw_object_begin(&out);
-    jw_key(&out, "state");
-    state_write(&out, r->ctx.pi);
+    if (!r->omit_state) {
+        jw_key(&out, "state");
+        state_write(&out, pi);
+    }
     jw_array_end(&r->ctx.history);
     jw_key(&out, "history");
     jw_raw(&out, r->ctx.history.buf, r->ctx.history.len);
     jw_key(&out, "index");
-    state_write_index(&out, r->ctx.pi);
+    state_write_index(&out, pi);
     jw_key(&out, "result");
     if (r->result.len) {
         jw_raw(&out, r->result.buf, r->result.len);
     } else {
         jw_object_begin(&out);
+        jw_object_end(&out);
+    }
+    if (r->with_tree || r->tree_before.len) {
+        jw_object_reopen(&out); /* the trees go into the command's result */
+        if (r->tree_before.len) {
+            jw_key(&out, "activityInstancesBefore");
+            jw_raw(&out, r->tree_before.buf, r->tree_before.len);
+        }
+        if (r->with_tree) {
+            jw_key(&out, "activityInstances");
+            if (pi->ended || !pi->root) jw_null(&out); /* an ended instance has no tree */
+            else tree_write(&out, pi);
+        }
         jw_object_end(&out);
     }
     jw_object_end(&out);
@@ -296,6 +327,7 @@ static bool cmd_restart(run *r, const model *m) {
     const cJSON *cmd = r->cmd;
     error *err = r->err;
     const char *asked, *pi_id;
+    result_options(r, false);
     if (!string_param(cmd, "processDefinitionId", &asked, err) || !string_param(cmd, "processInstanceId", &pi_id, err))
         return false;
     const cJSON *instructions = param(cmd, "instructions");
@@ -697,7 +729,10 @@ static bool cmd_delete(run *r) {
 
 /* --- modification (src/modify.c) --- */
 
-static bool cmd_modify(run *r) { return modify_run(&r->ctx, r->cmd, &r->result); }
+static bool cmd_modify(run *r) {
+    result_options(r, true);
+    return modify_run(&r->ctx, r->cmd, &r->result);
+}
 
 /* --- queries: no state change, only a result --- */
 
@@ -717,13 +752,7 @@ static char *query(const model *m, const cJSON *cmd, const char *name, error *er
         if (!pi->root) {
             error_set(err, ERR_NOT_FOUND, "Process instance with id %s does not exist", pi->id);
         } else {
-            /* the tree is built whole (incidents are placed last); it holds only strings */
-            cJSON *tree = tree_activity_instances(pi);
-            char *text = cJSON_PrintUnformatted(tree);
-            cJSON_Delete(tree);
-            if (!text) abort();
-            jw_raw(&out, text, strlen(text));
-            free(text);
+            tree_write(&out, pi);
             ok = true;
         }
     } else {

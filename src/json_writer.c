@@ -266,3 +266,10 @@ void jw_raw(json_writer *w, const char *json, size_t len) {
     put(w, json, len);
     w->comma = true;
 }
+
+void jw_object_reopen(json_writer *w) {
+    assert(w->len >= 2 && w->buf[w->len - 1] == '}' && "jw_object_reopen: the text does not end with an object");
+    w->len--;
+    w->buf[w->len] = '\0';
+    w->comma = w->buf[w->len - 1] != '{'; /* a member follows the last one, if there is one */
+}

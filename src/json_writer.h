@@ -56,6 +56,9 @@ void jw_bool(json_writer *w, bool b);
 void jw_null(json_writer *w);
 /* A value written elsewhere (a complete JSON value of `len` bytes), copied as it is. */
 void jw_raw(json_writer *w, const char *json, size_t len);
+/* Reopens the object the text ends with (its '}' is dropped), to append members to it; close it
+ * again with jw_object_end. The text must end with a complete object. */
+void jw_object_reopen(json_writer *w);
 
 /* key + value in one call, for the long member lists of the documents (keys as for jw_key). */
 static inline void jw_key_string(json_writer *w, const char *key, const char *s) {

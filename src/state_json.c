@@ -17,6 +17,7 @@
  */
 #include "state_json.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
@@ -85,23 +86,34 @@ static void *id_map_get(const id_map *m, const char *key) {
     return m->keys[pos] ? *slot : NULL;
 }
 
+/* Rehashes into a table for at least `want` keys (cap ≥ 2 × want, a power of two). */
+static void id_map_grow(id_map *m, size_t want) {
+    size_t cap = m->cap ? m->cap : 16;
+    while (want * 2 > cap) cap *= 2;
+    if (cap == m->cap) return;
+    id_map grown = {calloc(cap, sizeof(char *)), calloc(cap, sizeof(void *)), cap, 0};
+    if (!grown.keys || !grown.vals) abort(); /* out of memory: as state.c, not recovered */
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->keys[i]) continue;
+        size_t pos;
+        void **slot = id_map_slot(&grown, m->keys[i], &pos);
+        grown.keys[pos] = m->keys[i];
+        *slot = m->vals[i];
+        grown.n++;
+    }
+    id_map_free(m);
+    *m = grown;
+}
+
+/* Makes room for `n` more keys at once: a reader that knows its array's length rehashes never
+ * (instead of at every doubling). */
+static void id_map_reserve(id_map *m, size_t n) {
+    if ((m->n + n) * 2 > m->cap) id_map_grow(m, m->n + n);
+}
+
 /* Inserts key → val; returns false if the key is already present (nothing changes). */
 static bool id_map_put(id_map *m, const char *key, void *val) {
-    if ((m->n + 1) * 2 > m->cap) {
-        size_t ncap = m->cap ? m->cap * 2 : 16;
-        id_map grown = {calloc(ncap, sizeof(char *)), calloc(ncap, sizeof(void *)), ncap, 0};
-        if (!grown.keys || !grown.vals) abort(); /* out of memory: as state.c, not recovered */
-        for (size_t i = 0; i < m->cap; i++) {
-            if (!m->keys[i]) continue;
-            size_t pos;
-            void **slot = id_map_slot(&grown, m->keys[i], &pos);
-            grown.keys[pos] = m->keys[i];
-            *slot = m->vals[i];
-            grown.n++;
-        }
-        id_map_free(m);
-        *m = grown;
-    }
+    if ((m->n + 1) * 2 > m->cap) id_map_grow(m, m->cap ? m->cap : 8); /* doubling */
     size_t pos;
     void **slot = id_map_slot(m, key, &pos);
     if (m->keys[pos]) return false;
@@ -359,6 +371,9 @@ typedef struct reader {
     int depth;           /* steps of path in use; 0 at the top level */
     id_map executions;   /* id → execution * */
     id_map variable_ids; /* variable instance ids seen anywhere (values unused) */
+    /* The array item being read in order (see member): the member found last, NULL before the
+     * first; `item` NULL once a lookup missed the member after it. */
+    const cJSON *item, *cursor;
 } reader;
 
 /* Sets "Invalid state document: <where>.<key> <problem>"; returns false. */
@@ -395,6 +410,11 @@ static void set_where(reader *r, const char *array, size_t index) {
     r->depth = 1;
 }
 
+/* cJSON's type tests, inline (cJSON's own are calls into cJSON.c): the reader makes several per
+ * field of every execution and artefact. */
+static inline bool is_type(const cJSON *v, int type) { return v && (v->type & 0xFF) == type; }
+static inline bool is_bool(const cJSON *v) { return is_type(v, cJSON_True) || is_type(v, cJSON_False); }
+
 /* Whether member m is named `key`. Inline rather than strcmp: most names differ from the key in
  * their first character, and the lookups below compare many. */
 static bool is_name(const cJSON *m, const char *key) {
@@ -404,20 +424,45 @@ static bool is_name(const cJSON *m, const char *key) {
     return *s == *key;
 }
 
-/* The member `key` of object o (the first one, as cJSON finds it), or NULL when absent or null. */
-static const cJSON *member(const cJSON *o, const char *key) {
+#ifndef NDEBUG
+/* Whether a member before m is named `key` (for the assertion in member). */
+static bool named_before(const cJSON *o, const cJSON *m, const char *key) {
+    for (const cJSON *p = o->child; p != m; p = p->next)
+        if (is_name(p, key)) return true;
+    return false;
+}
+#endif
+
+/* The member `key` of object o (the first one, as cJSON finds it), or NULL when absent or null.
+ *
+ * In order, for the items of the document's arrays (rd_object_item starts one): their readers
+ * look up each field once, in the order the writer wrote them. While each lookup in an item has
+ * found the member right after the one found before, the members before that one are exactly the
+ * fields already read, all named differently from `key`: so the member after them, when named
+ * `key`, is also the first of that name, the one the scan from the start finds. The first lookup
+ * that does not find it there ends the in-order reading of the item: every later one scans. */
+static const cJSON *member(reader *r, const cJSON *o, const char *key) {
     const cJSON *v = NULL;
-    for (const cJSON *m = o ? o->child : NULL; m && !v; m = m->next)
+    if (o && o == r->item) {
+        const cJSON *next = r->cursor ? r->cursor->next : o->child;
+        if (next && is_name(next, key)) {
+            assert(!named_before(o, next, key) && "member: a field read twice from one array item");
+            v = r->cursor = next;
+        } else {
+            r->item = NULL;
+        }
+    }
+    for (const cJSON *m = o && !v ? o->child : NULL; m && !v; m = m->next)
         if (is_name(m, key)) v = m;
-    return cJSON_IsNull(v) ? NULL : v;
+    return is_type(v, cJSON_NULL) ? NULL : v;
 }
 
 /* A string field, borrowed. Nullable fields may be absent or null (*out = NULL). */
 static bool rd_str_ref(reader *r, const cJSON *o, const char *key, bool nullable, const char **out) {
-    const cJSON *v = member(o, key);
+    const cJSON *v = member(r, o, key);
     *out = NULL;
     if (!v) return nullable ? true : bad(r, key, "is missing");
-    if (!cJSON_IsString(v) || !v->valuestring) return bad(r, key, "must be a string");
+    if (!is_type(v, cJSON_String) || !v->valuestring) return bad(r, key, "must be a string");
     *out = v->valuestring;
     return true;
 }
@@ -431,25 +476,25 @@ static bool rd_str(reader *r, const cJSON *o, const char *key, bool nullable, ch
 }
 
 static bool rd_bool(reader *r, const cJSON *o, const char *key, bool *out) {
-    const cJSON *v = member(o, key);
+    const cJSON *v = member(r, o, key);
     if (!v) return bad(r, key, "is missing");
-    if (!cJSON_IsBool(v)) return bad(r, key, "must be a boolean");
-    *out = cJSON_IsTrue(v);
+    if (!is_bool(v)) return bad(r, key, "must be a boolean");
+    *out = is_type(v, cJSON_True);
     return true;
 }
 
 /* An integer field in [lo, hi]: a JSON number, or a decimal string (for values beyond ±2^53). */
 static bool rd_int_range(reader *r, const cJSON *o, const char *key, int64_t lo, int64_t hi, int64_t *out) {
-    const cJSON *v = member(o, key);
+    const cJSON *v = member(r, o, key);
     if (!v) return bad(r, key, "is missing");
     int64_t x;
-    if (cJSON_IsNumber(v)) {
+    if (is_type(v, cJSON_Number)) {
         double d = v->valuedouble;
         /* Range-check before converting: a double outside int64 converts with undefined behaviour. */
         if (!isfinite(d) || d != floor(d) || d < -SAFE_INT_MAX || d > SAFE_INT_MAX)
             return bad(r, key, "must be an integer");
         x = (int64_t)d;
-    } else if (cJSON_IsString(v) && v->valuestring) {
+    } else if (is_type(v, cJSON_String) && v->valuestring) {
         const char *s = v->valuestring;
         const char *p = (*s == '-') ? s + 1 : s;
         if (!*p || strlen(p) > 19) return bad(r, key, "must be an integer");
@@ -528,10 +573,10 @@ static bool rd_exec(reader *r, const cJSON *o, const char *key, execution **out)
 
 /* An optional array member (absent or null: empty). Its size is bounded by STATE_JSON_MAX_ITEMS. */
 static bool rd_array(reader *r, const cJSON *o, const char *key, const cJSON **out) {
-    const cJSON *v = member(o, key);
+    const cJSON *v = member(r, o, key);
     *out = NULL;
     if (!v) return true;
-    if (!cJSON_IsArray(v)) return bad(r, key, "must be an array");
+    if (!is_type(v, cJSON_Array)) return bad(r, key, "must be an array");
     size_t n = 0;
     const cJSON *it;
     cJSON_ArrayForEach(it, v) {
@@ -541,8 +586,11 @@ static bool rd_array(reader *r, const cJSON *o, const char *key, const cJSON **o
     return true;
 }
 
+/* Starts reading an array item, which must be an object (its fields in order: see member). */
 static bool rd_object_item(reader *r, const cJSON *item) {
-    if (cJSON_IsObject(item)) return true;
+    r->item = item;
+    r->cursor = NULL;
+    if (is_type(item, cJSON_Object)) return true;
     char at[96];
     return error_set(r->err, ERR_ENGINE, "Invalid state document: %s must be an object", where(r, at));
 }
@@ -564,9 +612,9 @@ static void var_push(var_map *m, char *id, char *name, value v) {
 static bool is_date_ms(const cJSON *item) {
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(item, "type");
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(item, "value");
-    if (!cJSON_IsString(type) || strcmp(type->valuestring, "Date") != 0) return false;
-    if (cJSON_IsNumber(v)) return true;
-    if (!cJSON_IsString(v)) return false;
+    if (!is_type(type, cJSON_String) || strcmp(type->valuestring, "Date") != 0) return false;
+    if (is_type(v, cJSON_Number)) return true;
+    if (!is_type(v, cJSON_String)) return false;
     const char *p = v->valuestring + (v->valuestring[0] == '-');
     if (!*p) return false;
     for (; *p; p++)
@@ -635,6 +683,7 @@ static bool rd_executions(reader *r, instance *pi, const cJSON *doc) {
         if (pi->ended) return true;
         return bad(r, "executions", "must hold the process instance execution");
     }
+    id_map_reserve(&r->executions, (size_t)cJSON_GetArraySize(arr));
     size_t idx = 0;
     const cJSON *item;
     cJSON_ArrayForEach(item, arr) {
@@ -687,6 +736,7 @@ static bool rd_unique_id(reader *r, id_map *seen, const cJSON *item, const char 
 
 static bool rd_tasks(reader *r, instance *pi, const cJSON *arr) {
     id_map seen = {0};
+    id_map_reserve(&seen, (size_t)cJSON_GetArraySize(arr));
     bool ok = true;
     size_t idx = 0;
     const cJSON *item;
@@ -717,6 +767,7 @@ static bool rd_tasks(reader *r, instance *pi, const cJSON *arr) {
 
 static bool rd_external_tasks(reader *r, instance *pi, const cJSON *arr) {
     id_map seen = {0};
+    id_map_reserve(&seen, (size_t)cJSON_GetArraySize(arr));
     bool ok = true;
     size_t idx = 0;
     const cJSON *item;
@@ -749,6 +800,7 @@ static bool rd_external_tasks(reader *r, instance *pi, const cJSON *arr) {
 
 static bool rd_jobs(reader *r, instance *pi, const cJSON *arr) {
     id_map seen = {0};
+    id_map_reserve(&seen, (size_t)cJSON_GetArraySize(arr));
     bool ok = true;
     size_t idx = 0;
     const cJSON *item;
@@ -783,6 +835,7 @@ static bool rd_jobs(reader *r, instance *pi, const cJSON *arr) {
 
 static bool rd_subscriptions(reader *r, instance *pi, const cJSON *arr) {
     id_map seen = {0};
+    id_map_reserve(&seen, (size_t)cJSON_GetArraySize(arr));
     bool ok = true;
     size_t idx = 0;
     const cJSON *item;
@@ -811,6 +864,7 @@ static bool rd_subscriptions(reader *r, instance *pi, const cJSON *arr) {
 
 static bool rd_incidents(reader *r, instance *pi, const cJSON *arr) {
     id_map seen = {0};
+    id_map_reserve(&seen, (size_t)cJSON_GetArraySize(arr));
     bool ok = true;
     size_t idx = 0;
     const cJSON *item;
@@ -843,7 +897,7 @@ static bool rd_incidents(reader *r, instance *pi, const cJSON *arr) {
 
 /* Everything but the instance's own id, read into the freshly created `pi`. */
 static bool rd_instance(reader *r, instance *pi, const cJSON *doc) {
-    const cJSON *version = member(doc, "formatVersion");
+    const cJSON *version = member(r, doc, "formatVersion");
     if (version) {
         int v;
         if (!rd_int(r, doc, "formatVersion", &v)) return false;

@@ -14,8 +14,8 @@
  *    id) under its nearest scope's node.
  * Children come in execution-tree pre-order, so the output is deterministic.
  *
- * Ownership: tree_activity_instances returns a cJSON the caller deletes. The lookups return
- * executions owned by the instance.
+ * Ownership: tree_write appends to the caller's writer; tree_activity_instances returns a cJSON
+ * the caller deletes. The lookups return executions owned by the instance.
  */
 #ifndef DETOUR_TREE_H
 #define DETOUR_TREE_H
@@ -23,9 +23,13 @@
 #include <stdbool.h>
 
 #include "cJSON.h"
+#include "json_writer.h"
 #include "state.h"
 
-/* The ActivityInstanceDto tree of the instance. */
+/* Writes the ActivityInstanceDto tree of the instance as the next value of `w`. */
+void tree_write(json_writer *w, const instance *pi);
+
+/* The same tree as a cJSON tree (the same members in the same order as tree_write's text). */
 cJSON *tree_activity_instances(const instance *pi);
 
 /* Finds the activity instance `ai_id` in the tree. On success sets *exec_out to the execution

@@ -536,6 +536,117 @@ static void test_cancel_current_active_instances_spares_the_ones_started_in_the_
     sc_close(&s);
 }
 
+/* ---------------------------------------------------------------------------------------------- */
+/* what a dry run asks for: the trees in the result, no state document                            */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* A member of the last result document as compact text (NULL when absent); kept until sc_close. */
+static const char *last_text_of(scenario *s, const cJSON *parent, const char *key) {
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(parent, key);
+    return item ? sc_keep(s, cJSON_PrintUnformatted(item)) : NULL;
+}
+
+/* The current activity instance tree as text (the `activityInstances` query). */
+static const char *tree_text(scenario *s) { return sc_keep(s, cJSON_PrintUnformatted(sc_activity_instances(s))); }
+
+/* Runs the same modification (same clock and ids) from the state `from`, with `options` added
+ * to the command; returns the result document's text. The scenario's state is the result's. */
+static const char *modify_from(scenario *s, const cJSON *from, const char *options, const char *instructions) {
+    cJSON_Delete(s->state);
+    s->state = cJSON_Duplicate(from, 1);
+    sc_do(s, "{'command':'modify','now':%lld,'idSeed':'%032x','instructions':[%s]%s%s}", (long long)SC_T0 + 5, 77,
+          instructions, *options ? "," : "", options);
+    return s->last_text ? sc_keep(s, sc_dup(s->last_text)) : NULL;
+}
+
+#define PLAN "{'type':'cancel','activityId':'a'},{'type':'startBeforeActivity','activityId':'c'}"
+
+static void test_with_activity_instances_the_result_holds_the_trees_before_and_after(void) {
+    scenario s;
+    CHECK(sc_open(&s, M_PARALLEL));
+    CHECK(sc_start(&s, NULL));
+    cJSON *start = cJSON_Duplicate(s.state, 1);
+    const char *before = tree_text(&s);
+    const char *plain = modify_from(&s, start, "", PLAN);
+    CHECK(sc_ok(&s));
+    const char *plain_state = last_text_of(&s, s.last, "state"), *plain_history = last_text_of(&s, s.last, "history");
+    const char *plain_index = last_text_of(&s, s.last, "index");
+    CHECK_STR(last_text_of(&s, s.last, "result"), "{}");
+    const char *after = tree_text(&s);
+    CHECK_STR(sc_tree(&s), "proc(b,c)");
+
+    modify_from(&s, start, "'withActivityInstances':true,'withActivityInstancesBefore':true", PLAN);
+    CHECK(sc_ok(&s));
+    const cJSON *result = sc_result(&s);
+    CHECK(cJSON_GetArraySize(result) == 2);
+    CHECK_STR(last_text_of(&s, result, "activityInstancesBefore"), before);
+    CHECK_STR(last_text_of(&s, result, "activityInstances"), after);
+    /* the rest of the document is what the plain command returns */
+    CHECK_STR(last_text_of(&s, s.last, "state"), plain_state);
+    CHECK_STR(last_text_of(&s, s.last, "history"), plain_history);
+    CHECK_STR(last_text_of(&s, s.last, "index"), plain_index);
+
+    /* each on its own */
+    modify_from(&s, start, "'withActivityInstances':true", PLAN);
+    CHECK(cJSON_GetArraySize(sc_result(&s)) == 1);
+    CHECK_STR(last_text_of(&s, sc_result(&s), "activityInstances"), after);
+    modify_from(&s, start, "'withActivityInstancesBefore':true", PLAN);
+    CHECK(cJSON_GetArraySize(sc_result(&s)) == 1);
+    CHECK_STR(last_text_of(&s, sc_result(&s), "activityInstancesBefore"), before);
+    /* false (or anything but true) is the plain command */
+    CHECK_STR(modify_from(&s, start, "'withActivityInstances':false,'withActivityInstancesBefore':0,'omitState':null",
+                          PLAN),
+              plain);
+    cJSON_Delete(start);
+    sc_close(&s);
+}
+
+static void test_an_instance_the_modification_ends_has_no_tree_afterwards(void) {
+    scenario s;
+    CHECK(sc_open(&s, M_ONE_TASK));
+    CHECK(sc_start(&s, NULL));
+    const char *before = tree_text(&s);
+    sc_do(&s, "{'command':'modify','withActivityInstances':true,'withActivityInstancesBefore':true,"
+              "'instructions':[{'type':'cancel','activityId':'a'}]}");
+    CHECK(sc_ok(&s));
+    CHECK(sc_ended(&s));
+    CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(sc_result(&s), "activityInstances")));
+    CHECK_STR(last_text_of(&s, sc_result(&s), "activityInstancesBefore"), before);
+    sc_close(&s);
+}
+
+static void test_omit_state_leaves_out_the_state_document_and_nothing_else(void) {
+    scenario s;
+    CHECK(sc_open(&s, M_PARALLEL));
+    CHECK(sc_start(&s, NULL));
+    cJSON *start = cJSON_Duplicate(s.state, 1);
+    modify_from(&s, start, "'withActivityInstances':true", PLAN);
+    CHECK(sc_ok(&s));
+    const char *history = last_text_of(&s, s.last, "history"), *index = last_text_of(&s, s.last, "index");
+    const char *result = last_text_of(&s, s.last, "result");
+    modify_from(&s, start, "'withActivityInstances':true,'omitState':true", PLAN);
+    CHECK(sc_ok(&s));
+    CHECK(cJSON_GetObjectItemCaseSensitive(s.last, "state") == NULL);
+    CHECK(cJSON_GetArraySize(s.last) == 3);
+    CHECK_STR(last_text_of(&s, s.last, "history"), history);
+    CHECK_STR(last_text_of(&s, s.last, "index"), index);
+    CHECK_STR(last_text_of(&s, s.last, "result"), result);
+    cJSON_Delete(start);
+    sc_close(&s);
+}
+
+static void test_a_refused_modification_returns_its_error_alone_whatever_it_asked_for(void) {
+    scenario s;
+    CHECK(sc_open(&s, M_PARALLEL));
+    CHECK(sc_start(&s, NULL));
+    s.quiet = true;
+    sc_do(&s, "{'command':'modify','withActivityInstances':true,'withActivityInstancesBefore':true,'omitState':true,"
+              "'instructions':[{'type':'startBeforeActivity','activityId':'nowhere'}]}");
+    CHECK_STR(sc_error_type(&s), "NotValidException");
+    CHECK(cJSON_GetArraySize(s.last) == 1);
+    sc_close(&s);
+}
+
 int main(void) {
     RUN(test_cancel_one_of_two_parallel_tokens_keeps_the_other);
     RUN(test_cancelling_everything_ends_the_instance_externally_terminated);
@@ -565,5 +676,9 @@ int main(void) {
     RUN(test_start_after_an_activity_with_several_outgoing_flows_is_refused);
     RUN(test_malformed_instructions_are_refused_before_anything_runs);
     RUN(test_cancel_current_active_instances_spares_the_ones_started_in_the_request);
+    RUN(test_with_activity_instances_the_result_holds_the_trees_before_and_after);
+    RUN(test_an_instance_the_modification_ends_has_no_tree_afterwards);
+    RUN(test_omit_state_leaves_out_the_state_document_and_nothing_else);
+    RUN(test_a_refused_modification_returns_its_error_alone_whatever_it_asked_for);
     return CHECK_SUMMARY();
 }

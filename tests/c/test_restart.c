@@ -756,6 +756,71 @@ static void test_malformed_instruction_variables_are_refused_with_restored_ones_
     sc_close(&s);
 }
 
+/* ---------------------------------------------------------------------------------------------- */
+/* what a dry run asks for: the tree in the result, no state document                             */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* A member of `parent` as compact text (NULL when absent); kept until sc_close. */
+static const char *text_of(scenario *s, const cJSON *parent, const char *key) {
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(parent, key);
+    return item ? sc_keep(s, cJSON_PrintUnformatted(item)) : NULL;
+}
+
+#define RESTART_AT(instructions, options)                                                                 \
+    "{'command':'restart','now':1767225600123,'idSeed':'0000000000000000000000000000abcd',"               \
+    "'historicProcessInstance':" ENDED ",'instructions':" instructions options "}"
+
+static void test_with_activity_instances_a_restart_returns_the_new_instances_tree(void) {
+    scenario s;
+    CHECK(sc_open(&s, M_PARALLEL));
+    const char *both = "[{'type':'startTransition','transitionId':'fork_b'},{'type':'startBeforeActivity','activityId':'a'}]";
+    sc_do(&s, RESTART_AT("%s", ""), both);
+    CHECK(sc_ok(&s));
+    const char *state = text_of(&s, s.last, "state"), *history = text_of(&s, s.last, "history");
+    const char *index = text_of(&s, s.last, "index");
+    const char *tree = sc_keep(&s, cJSON_PrintUnformatted(sc_activity_instances(&s)));
+    sc_do(&s, RESTART_AT("%s", ",'withActivityInstances':true"), both);
+    CHECK(sc_ok(&s));
+    const cJSON *result = sc_result(&s);
+    CHECK(cJSON_GetArraySize(result) == 2);
+    CHECK(sc_str(result, "processInstanceId") && strcmp(sc_str(result, "processInstanceId"), sc_instance_id(&s)) == 0);
+    CHECK_STR(text_of(&s, result, "activityInstances"), tree);
+    CHECK_STR(text_of(&s, s.last, "state"), state);
+    CHECK_STR(text_of(&s, s.last, "history"), history);
+    CHECK_STR(text_of(&s, s.last, "index"), index);
+    /* a restart that runs to the end right away has no tree */
+    sc_do(&s, RESTART_AT("[{'type':'startAfterActivity','activityId':'c'}]", ",'withActivityInstances':true"));
+    CHECK(sc_ok(&s));
+    CHECK(sc_ended(&s));
+    CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(sc_result(&s), "activityInstances")));
+    /* a restart reads no instance: there is no tree before it, asked for or not */
+    sc_do(&s, RESTART_AT(AT_A, ",'withActivityInstancesBefore':true"));
+    CHECK(sc_ok(&s));
+    CHECK(cJSON_GetArraySize(sc_result(&s)) == 1);
+    sc_close(&s);
+}
+
+static void test_omit_state_leaves_the_new_instances_state_document_out(void) {
+    scenario s;
+    CHECK(sc_open(&s, M_PARALLEL));
+    sc_do(&s, RESTART_AT(AT_A, ",'withActivityInstances':true"));
+    CHECK(sc_ok(&s));
+    const char *history = text_of(&s, s.last, "history"), *index = text_of(&s, s.last, "index");
+    const char *result = text_of(&s, s.last, "result");
+    sc_do(&s, RESTART_AT(AT_A, ",'withActivityInstances':true,'omitState':true"));
+    CHECK(sc_ok(&s));
+    CHECK(cJSON_GetObjectItemCaseSensitive(s.last, "state") == NULL);
+    CHECK(cJSON_GetArraySize(s.last) == 3);
+    CHECK_STR(text_of(&s, s.last, "history"), history);
+    CHECK_STR(text_of(&s, s.last, "index"), index);
+    CHECK_STR(text_of(&s, s.last, "result"), result);
+    /* a refusal is the error alone */
+    s.quiet = true;
+    sc_do(&s, RESTART_AT("[]", ",'withActivityInstances':true,'omitState':true"));
+    CHECK(only_error(&s));
+    sc_close(&s);
+}
+
 int main(void) {
     RUN(test_a_restart_without_instructions_is_refused_before_anything_else);
     RUN(test_a_restart_of_a_historic_instance_that_was_not_found_is_refused);
@@ -779,6 +844,8 @@ int main(void) {
     RUN(test_malformed_command_fields_are_refused);
     RUN(test_odd_historic_rows_are_skipped_or_read_as_far_as_they_go);
     RUN(test_malformed_instruction_variables_are_refused_with_restored_ones_too);
+    RUN(test_with_activity_instances_a_restart_returns_the_new_instances_tree);
+    RUN(test_omit_state_leaves_the_new_instances_state_document_out);
     detour_set_host_invoke(NULL);
     return CHECK_SUMMARY();
 }

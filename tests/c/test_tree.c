@@ -113,6 +113,7 @@ static int n_ai(const cJSON *n) { return cJSON_GetArraySize(get(n, "childActivit
 static int n_ti(const cJSON *n) { return cJSON_GetArraySize(get(n, "childTransitionInstances")); }
 
 static char *printed(const cJSON *j) { return cJSON_PrintUnformatted(j); }
+static void check_written_as_built(const instance *pi);
 
 /* Checks a JSON member's compact text. */
 #define CHECK_JSON(node, key, expected)              \
@@ -383,6 +384,72 @@ static void test_incidents_show_on_the_node_of_their_execution_and_activity(void
     model_free(m);
 }
 
+/* tree_write's text (what the core returns) is the cJSON tree's, printed. */
+static void check_written_as_built(const instance *pi) {
+    json_writer w = {0};
+    tree_write(&w, pi);
+    cJSON *tree = tree_activity_instances(pi);
+    char *text = printed(tree);
+    CHECK_STR(w.buf, text);
+    free(text);
+    cJSON_Delete(tree);
+    jw_free(&w);
+}
+
+static void test_the_written_tree_is_the_built_tree_as_text(void) {
+    model *m = test_model();
+    instance *pi = state_new(m, "pi1");
+    execution *root = root_exec(pi);
+    hold(root, el(m, "task1"), "task1:1");
+    json_writer w = {0};
+    tree_write(&w, pi);
+    CHECK_STR(w.buf,
+              "{\"id\":\"pi1\",\"parentActivityInstanceId\":null,\"activityId\":\"proc:1:abc\",\"activityType\":"
+              "\"processDefinition\",\"processInstanceId\":\"pi1\",\"processDefinitionId\":\"proc:1:abc\","
+              "\"childActivityInstances\":[{\"id\":\"task1:1\",\"parentActivityInstanceId\":\"pi1\",\"activityId\":"
+              "\"task1\",\"activityType\":\"userTask\",\"processInstanceId\":\"pi1\",\"processDefinitionId\":"
+              "\"proc:1:abc\",\"childActivityInstances\":[],\"childTransitionInstances\":[],\"executionIds\":[\"pi1\"],"
+              "\"activityName\":\"Task 1\",\"name\":\"Task 1\",\"incidentIds\":[],\"incidents\":[]}],"
+              "\"childTransitionInstances\":[],\"executionIds\":[\"pi1\"],\"activityName\":\"Proc\",\"name\":\"Proc\","
+              "\"incidentIds\":[],\"incidents\":[]}");
+    jw_free(&w);
+    check_written_as_built(pi);
+    state_free(pi);
+
+    /* every kind of node, nested, with incidents (two on one node) */
+    pi = state_new(m, "pi2");
+    root = root_exec(pi);
+    root->is_active = false;
+    execution *c1 = concurrent(pi, root, "c1", el(m, "svc"), NULL);
+    c1->transition = TRANSITION_ASYNC_BEFORE;
+    execution *c2 = concurrent(pi, root, "c2", el(m, "sub"), NULL);
+    c2->is_active = false;
+    execution *s = scope_exec(pi, c2, "s1", el(m, "sub"), "sub:1");
+    s->is_active = false;
+    execution *s1a = concurrent(pi, s, "s1a", el(m, "inner"), "inner:1");
+    execution *s1b = concurrent(pi, s, "s1b", el(m, "inner"), NULL);
+    s1b->transition = TRANSITION_ASYNC_AFTER;
+    execution *c3 = concurrent(pi, root, "c3", el(m, "guarded"), NULL);
+    c3->is_active = false;
+    execution *g = scope_exec(pi, c3, "g", el(m, "guarded"), "guarded:1");
+    hold(g, el(m, "guarded"), "guarded:1");
+    concurrent(pi, root, "c4", el(m, "join"), "join:1")->is_active = false;
+    add_incident(pi, "inc-job", INCIDENT_FAILED_JOB, "svc", c1);
+    add_incident(pi, "inc-inner", INCIDENT_FAILED_EXTERNAL_TASK, "inner", s1a);
+    add_incident(pi, "inc-inner2", INCIDENT_FAILED_JOB, "inner", s1a);
+    add_incident(pi, "inc-after", INCIDENT_FAILED_JOB, "inner", s1b);
+    add_incident(pi, "inc-guarded", INCIDENT_FAILED_JOB, "guarded", g);
+    check_written_as_built(pi);
+    state_free(pi);
+
+    /* an ended instance: the root alone */
+    pi = state_new(m, "pi3");
+    pi->ended = true;
+    check_written_as_built(pi);
+    state_free(pi);
+    model_free(m);
+}
+
 static void test_activity_instance_ids_lead_back_to_their_executions(void) {
     model *m = test_model();
     instance *pi = mi_instance(m);
@@ -456,6 +523,7 @@ static void test_a_deep_execution_tree_is_walked_without_recursion(void) {
     bool scope = true;
     CHECK(tree_find_activity_instance(pi, "inner:deep", &found, &scope) && found == e && !scope);
     cJSON_Delete(tree);
+    check_written_as_built(pi);
     state_free(pi);
     model_free(m);
 }
@@ -473,5 +541,6 @@ int main(void) {
     RUN(test_activity_instance_ids_lead_back_to_their_executions);
     RUN(test_an_ended_instance_has_only_the_root_node);
     RUN(test_a_deep_execution_tree_is_walked_without_recursion);
+    RUN(test_the_written_tree_is_the_built_tree_as_text);
     return CHECK_SUMMARY();
 }

@@ -124,6 +124,27 @@ test('the same command with the same idSeed and now gives the same JSON text', a
   assert.equal(core.executeJSON(handle, command), core.executeJSON(handle, command));
 });
 
+test('members given as JSON text or UTF-8 bytes make the same command as the document', async () => {
+  const core = await loadCore(bytes);
+  const { handle } = core.compile(userTaskModel);
+  const started = core.execute(handle, { command: 'start', now: NOW, idSeed: seed(4), businessKey: 'ünïcødé ✓' });
+  const command = { command: 'completeTask', now: NOW + 1, idSeed: seed(5), taskId: started.index.tasks[0].id };
+  const text = JSON.stringify(started.state);
+  const expected = core.execute(handle, { ...command, state: started.state });
+  assert.deepEqual(core.execute(handle, command, { state: text }), expected);
+  assert.deepEqual(core.execute(handle, command, { state: new TextEncoder().encode(text) }), expected);
+  // a member given as text replaces the command's own
+  assert.deepEqual(core.execute(handle, { ...command, state: { bogus: true } }, { state: text }), expected);
+  // several, or none
+  const { now, ...rest } = command;
+  assert.deepEqual(core.execute(handle, rest, { now: String(now), state: text }), expected);
+  assert.deepEqual(core.execute(handle, { ...command, state: started.state }, {}), expected);
+  // the core still reads what it is given: a member that is not JSON is refused as such
+  assert.throws(() => core.execute(handle, command, { state: '{"id":' }), (e) => e instanceof CoreError && e.type === 'InvalidRequestException');
+  assert.throws(() => core.execute(handle, command, { state: 42 }), TypeError);
+  assert.throws(() => core.execute(handle, JSON.stringify(command), { state: text }), TypeError);
+});
+
 test('core errors become CoreError with the Camunda exception type and message', async () => {
   const core = await loadCore(bytes);
   const { handle } = core.compile(userTaskModel);

@@ -12,6 +12,10 @@ import { compareCounts, countActivities, simulateBatchSplit, simulateModificatio
 import { errorResponse, invalidRequest, isBadUserRequest } from '../../js/rest/errors.js';
 import { readInstructions } from '../../js/rest/instructions.js';
 
+// The page shows trees, counts and variables, never the resulting state document: leaving it out
+// of the core's answer keeps a simulation of a large instance fast.
+const WITHOUT_STATE = { withState: false };
+
 /**
  * mode: 'modification' | 'restart'; documents: export documents (GET /detour/process-instance/{id}/state)
  * of the selected instances; plan: {instructions (REST form), skipCustomListeners, skipIoMappings,
@@ -50,7 +54,7 @@ function modifyOne(core, model, doc, plan, instructions, use) {
       before: beforeOf(core, model, 'modification', doc),
     });
   }
-  return simulateModification(core, model.handle, doc.state, { instructions, skipCustomListeners: plan.skipCustomListeners, skipIoMappings: plan.skipIoMappings });
+  return simulateModification(core, model.handle, doc.state, { instructions, skipCustomListeners: plan.skipCustomListeners, skipIoMappings: plan.skipIoMappings }, WITHOUT_STATE);
 }
 
 // The rows js/engine/restart.js hands the core: the last variables, or only the initial details.
@@ -68,7 +72,7 @@ function restartOne(core, model, doc, plan, instructions) {
     withoutBusinessKey: plan.withoutBusinessKey,
     skipCustomListeners: plan.skipCustomListeners,
     skipIoMappings: plan.skipIoMappings,
-  });
+  }, WITHOUT_STATE);
 }
 
 function summarize(core, model, { use, error, instances, ids, batch }) {

@@ -170,8 +170,9 @@ async function restartRows(engine, historicId, { initialVariables }) {
 // --- shared ------------------------------------------------------------------------------------------
 
 // The engine's clock and a fresh id seed, as Engine._execute gives a command.
+// The engine's clock and ids; the resulting state document is not part of the answer.
 function clock(engine) {
-  return { now: engine.clock(), idSeed: engine.ids() };
+  return { now: engine.clock(), idSeed: engine.ids(), withState: false };
 }
 
 // A refusal found before the core runs, shaped as a simulation.
