@@ -26,18 +26,27 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import Database from 'better-sqlite3';
-
 import { loadCore } from '../js/core.js';
 import { Engine } from '../js/engine.js';
-import { JobExecutor } from '../js/job-executor.js';
-import { startRestServer } from '../js/rest/server.js';
 import { CONFLICT_RETRIES } from '../js/service.js';
 import { openStore } from '../js/store/open.js';
+import {
+  RAW_BATCH_INSTANCES,
+  TARGET_RATIO,
+  checkList,
+  figureRow,
+  mb,
+  openRawDatabase,
+  option,
+  printChecks,
+  progressTo,
+  ratioText,
+  rawId,
+  runBatch,
+} from './support.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const wasm = readFileSync(join(root, 'dist', 'detour-core.wasm'));
-const TARGET_RATIO = 0.7;
 
 // start → a → b → end, two user tasks in a row (tests/js/rest/batch.test.js)
 const TWO_TASKS = `<?xml version="1.0" encoding="UTF-8"?>
@@ -57,16 +66,9 @@ const MOVE_A_TO_B = [
   { type: 'startBeforeActivity', activityId: 'b' },
 ];
 
-function option(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
 const instances = option('instances', 100000);
 const asJson = process.argv.includes('--json');
-const progress = (line) => process.stderr.write(`batch bench: ${line}\n`);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const mb = (bytes) => bytes / (1024 * 1024);
-const ratioText = (r) => (r < 0.1 ? r.toPrecision(2) : r.toFixed(2));
+const progress = progressTo('batch');
 
 async function batchRun(dir) {
   const store = await openStore(`sqlite:${join(dir, 'engine.db')}`);
@@ -85,75 +87,19 @@ async function batchRun(dir) {
   const stateDoc = (await store.getInstance(ids[0])).state;
   const docBytes = Buffer.byteLength(JSON.stringify(stateDoc));
 
-  // counts the execution jobs as the executor finishes them; when the last one is done, reads
-  // the batch's instance rows (the monitor deletes them with the batch)
-  let totalJobs = null;
-  let executionJobsDone = 0;
-  let lastExecutionDone = null; // epoch ms (the engine's clock)
-  let instanceStates = null; // {done: n, …} or a note
-  let lastReport = performance.now();
-  let batchStart = null; // epoch ms
-  const executeAcquiredJob = engine.executeAcquiredJob.bind(engine);
-  engine.executeAcquiredJob = async (job, options) => {
-    if (job.jobType === 'instance-modification' && totalJobs == null) totalJobs = (await store.getBatch(job.batchId)).totalJobs;
-    const result = await executeAcquiredJob(job, options);
-    if (job.jobType !== 'instance-modification' || result.outcome !== 'executed') return result;
-    if (++executionJobsDone % 1000 === 0 && performance.now() - lastReport > 30000) {
-      lastReport = performance.now();
-      progress(`${executionJobsDone}/${totalJobs} execution jobs done after ${((engine.clock() - batchStart) / 1000).toFixed(0)} s, rss ${mb(process.memoryUsage.rss()).toFixed(0)} MB`);
-    }
-    if (executionJobsDone === totalJobs) {
-      lastExecutionDone = engine.clock();
-      try {
-        instanceStates = {};
-        for (const r of await store.batchInstances(job.batchId)) instanceStates[r.state] = (instanceStates[r.state] ?? 0) + 1;
-      } catch (e) {
-        instanceStates = { unread: e.message };
-      }
-    }
-    return result;
-  };
-
-  const executor = new JobExecutor({ engine, store, log: (line) => progress(line) });
-  const rest = await startRestServer({ engine, port: 0, host: '127.0.0.1', log: (line) => progress(line) });
-  let batch;
-  let createSeconds;
-  let history;
-  try {
-    // the batch, as a client creates it: POST /modification/executeAsync with every id. The
-    // executor starts once the response is in: while jobs are due it runs them back to back
-    // without yielding to I/O (the SQLite store is synchronous), so the response would wait.
-    const body = JSON.stringify({ processDefinitionId: definition.id, instructions: MOVE_A_TO_B, processInstanceIds: ids });
-    const c0 = performance.now();
-    const response = await fetch(`http://127.0.0.1:${rest.port}/engine-rest/modification/executeAsync`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-    });
-    batch = await response.json();
-    createSeconds = (performance.now() - c0) / 1000;
-    if (response.status !== 200) throw new Error(`POST /modification/executeAsync: ${response.status} ${JSON.stringify(batch)}`);
-    progress(`batch ${batch.id} created in ${createSeconds.toFixed(2)} s: ${batch.totalJobs} execution jobs, ${body.length} B request`);
-    batchStart = Date.parse(batch.startTime.replace('+0000', 'Z'));
-    executor.start();
-
-    // until the monitor ends the batch (its historic batch gets endTime)
-    for (;;) {
-      history = await store.getHistory('batch', batch.id);
-      if (history?.endTime != null) break;
-      await sleep(50);
-    }
-  } finally {
-    await rest.close();
-    await executor.stop();
-  }
-  const maxRssKB = process.resourceUsage().maxRSS;
-  const heapUsed = process.memoryUsage().heapUsed;
-  const status = executor.status();
+  // the batch, as a client creates it: POST /modification/executeAsync with every id
+  const body = JSON.stringify({ processDefinitionId: definition.id, instructions: MOVE_A_TO_B, processInstanceIds: ids });
+  const { batch, createSeconds, history, lastExecutionDone, instanceStates, executor: status, maxRssKB, heapUsed } = await runBatch({
+    engine,
+    store,
+    jobType: 'instance-modification',
+    path: '/modification/executeAsync',
+    body,
+    progress,
+  });
 
   // the checks (not timed)
-  const checks = [];
-  const check = (what, ok, detail) => checks.push({ check: what, ok, detail });
+  const { checks, check } = checkList();
   check('batch instance rows all done (read at the last execution job)', instanceStates?.done === instances && Object.keys(instanceStates).length === 1, JSON.stringify(instanceStates));
   const tasksAt = async (key) => (await store.rows('tasks', { taskDefinitionKey: key })).length;
   const [atA, atB] = [await tasksAt('a'), await tasksAt('b')];
@@ -188,26 +134,15 @@ async function batchRun(dir) {
 
 // The ceiling: per instance one transaction on its document row and its batch instance row.
 function rawCeiling(dir, stateDoc, n) {
-  const db = new Database(join(dir, 'raw.db'));
-  // the store's settings (js/store/sqlite.js)
-  db.pragma('busy_timeout = 10000');
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('wal_autocheckpoint = 10000');
-  db.pragma('cache_size = -65536');
-  db.exec(`
-    CREATE TABLE doc (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, revision INTEGER NOT NULL, data TEXT NOT NULL);
-    CREATE TABLE batch_instances (
-      seq INTEGER PRIMARY KEY, batch_id TEXT NOT NULL, process_instance_id TEXT NOT NULL, state TEXT NOT NULL, error_message TEXT,
-      UNIQUE (batch_id, process_instance_id));`);
+  const db = openRawDatabase(join(dir, 'raw.db'));
+  db.exec(`CREATE TABLE doc (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, revision INTEGER NOT NULL, data TEXT NOT NULL);${RAW_BATCH_INSTANCES}`);
   const template = JSON.stringify(stateDoc);
   const insertDoc = db.prepare('INSERT INTO doc (id, revision, data) VALUES (?, 1, ?)');
   const insertBatchInstance = db.prepare("INSERT INTO batch_instances (batch_id, process_instance_id, state) VALUES ('batch', ?, 'pending')");
-  const id = (i) => `pi-${String(i).padStart(33, '0')}`; // a uuid's length
   db.transaction(() => {
     for (let i = 0; i < n; i++) {
-      insertDoc.run(id(i), template.replaceAll(stateDoc.id, id(i)));
-      insertBatchInstance.run(id(i));
+      insertDoc.run(rawId(i), template.replaceAll(stateDoc.id, rawId(i)));
+      insertBatchInstance.run(rawId(i));
     }
   })();
   const read = db.prepare('SELECT revision, data FROM doc WHERE id = ?');
@@ -221,7 +156,7 @@ function rawCeiling(dir, stateDoc, n) {
     if (done.run(pid).changes !== 1) throw new Error('no batch instance row');
   });
   const t0 = performance.now();
-  for (let i = 0; i < n; i++) perInstance.immediate(id(i));
+  for (let i = 0; i < n; i++) perInstance.immediate(rawId(i));
   const seconds = (performance.now() - t0) / 1000;
   db.close();
   return { seconds, transactionsPerSecond: n / seconds };
@@ -242,16 +177,16 @@ try {
     console.log(`\nBatch modification on SQLite (WAL, synchronous=NORMAL): ${instances} instances, ${run.totalJobs} execution jobs, state document ${run.docBytes} B`);
     console.log(`instances started in ${run.startSeconds.toFixed(1)} s (${Math.round(run.startsPerSecond)}/s, not in the figures); batch created (POST /modification/executeAsync) in ${run.createSeconds.toFixed(2)} s\n`);
     console.table([
-      { row: 'batch: creation → historic endTime (job executor)', seconds: +run.batchSeconds.toFixed(1), instancesPerSecond: Math.round(run.instancesPerSecond), ratioToRaw: Number(ratioText(ratio)) },
-      { row: 'batch: creation → last execution job done', seconds: +run.executionSeconds.toFixed(1), instancesPerSecond: Math.round(run.instancesPerSecondToLastJob), ratioToRaw: Number(ratioText(ratioToLastJob)) },
-      { row: 'raw SQLite: document read-modify-write + batch row done', seconds: +raw.seconds.toFixed(1), instancesPerSecond: Math.round(raw.transactionsPerSecond), ratioToRaw: 1 },
+      figureRow('batch: creation → historic endTime (job executor)', run.batchSeconds, run.instancesPerSecond, ratio),
+      figureRow('batch: creation → last execution job done', run.executionSeconds, run.instancesPerSecondToLastJob, ratioToLastJob),
+      figureRow('raw SQLite: document read-modify-write + batch row done', raw.seconds, raw.transactionsPerSecond, 1),
     ]);
     console.log(`ratio batch / raw: ${ratioText(ratio)} (target ≥ ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : 'not met'})`);
     console.log(`peak RSS after the batch: ${run.maxRssMB.toFixed(0)} MB; heap used: ${run.heapUsedMB.toFixed(0)} MB`);
     const e = run.executor;
     console.log(`job executor: acquired ${e.acquired}, executed ${e.executed}, failed ${e.failed}, conflicts ${e.conflicts}, skipped ${e.skipped}, errors ${e.errors}`);
     console.log(`wall time of this bench: ${wallSeconds.toFixed(1)} s\n`);
-    console.table(run.checks.map((c) => ({ check: c.check, ok: c.ok, detail: c.detail })));
+    printChecks(run.checks);
   }
   if (run.checks.some((c) => !c.ok)) {
     console.error('batch bench: a check failed');
