@@ -150,9 +150,9 @@ export async function batches(engine, filter = {}) {
   return engine.store.batches(filter);
 }
 
-/** One batch row or null. */
+/** One batch row (without the ids not handed out yet) or null. */
 export async function batch(engine, id) {
-  return engine.store.getBatch(id);
+  return engine.store.getBatch(id, { remaining: false });
 }
 
 /**
@@ -206,7 +206,7 @@ export async function batchFailures(engine, batchId) {
 
 async function existingBatch(engine, id, verb) {
   if (id == null) throw new CoreError('BadUserRequestException', 'Batch id must not be null: batch id is null');
-  const b = await engine.store.getBatch(id);
+  const b = await engine.store.getBatch(id, { remaining: false }); // written back, the store keeps them
   if (!b) {
     if (verb) throw new CoreError('BadUserRequestException', `Batch for id '${id}' cannot be found: batch is null`);
     throw new CoreError('NotFoundException', `Batch with id '${id}' does not exist`);

@@ -13,6 +13,10 @@ import { CoreError } from '../core.js';
 import { batchSettings, endHistory, exclusive, historicBatchRow, historicIncidentOfJob, MONITOR_JOB_TYPE, newJob, SEED_JOB_TYPE } from './batches.js';
 import { OPERATIONS } from './operations.js';
 
+// Batch jobs but the seed never read the ids not handed out yet (megabytes for a large batch); a
+// batch row they write back without them keeps the stored list (the store's rule).
+const WITHOUT_REMAINING = { remaining: false };
+
 /**
  * Runs batch job `job` (a row from the store) → {outcome: 'executed' | 'failed' | 'conflict' |
  * 'vanished', message}. lockOwner: the job executor's (its lock is released in the job's commit);
@@ -32,7 +36,7 @@ export async function executeBatchJob(engine, job, { lockOwner = null } = {}) {
 async function runBatchJob(engine, job, lockOwner) {
   const unlock = lockOwner ? [job.id] : [];
   const current = (await engine.store.batchJobs({ id: job.id }))[0];
-  const b = current && (await engine.store.getBatch(current.batchId));
+  const b = current && (await engine.store.getBatch(current.batchId, WITHOUT_REMAINING));
   if (!current || !b) return { outcome: 'vanished' };
   if (current.suspended) {
     if (!lockOwner) throw new CoreError('SuspendedEntityInteractionException', `Job with id '${job.id}' is suspended`);
@@ -53,7 +57,7 @@ async function runBatchJob(engine, job, lockOwner) {
 async function failJob(engine, job, message, unlock) {
   return exclusive(engine, job.batchId, async () => {
     const [current] = await engine.store.batchJobs({ id: job.id });
-    const b = await engine.store.getBatch(job.batchId);
+    const b = await engine.store.getBatch(job.batchId, WITHOUT_REMAINING);
     if (!current || !b) return { outcome: 'vanished' };
     const { history, job: failedJob } = jobFailure(engine, current, message);
     await engine.store.commitBatch({ batchId: b.id, revision: b.revision ?? 0, putJobs: [failedJob], history, unlockJobIds: unlock });
@@ -95,7 +99,7 @@ async function seed(engine, job, unlock) {
 
 async function monitor(engine, job, unlock) {
   return exclusive(engine, job.batchId, async () => {
-    const b = await engine.store.getBatch(job.batchId);
+    const b = await engine.store.getBatch(job.batchId, WITHOUT_REMAINING);
     if (!b) return { outcome: 'vanished' };
     const left = await engine.store.batchJobs({ batchId: b.id, jobType: b.type });
     if (!left.length) {
@@ -144,7 +148,7 @@ async function execute(engine, job, batch, unlock, lockOwner) {
       await engine.store.commitBatch({ batchId: b.id, deleteJobIds: [job.id] });
       return { outcome: 'executed' };
     }
-    const latest = await engine.store.getBatch(b.id);
+    const latest = await engine.store.getBatch(b.id, WITHOUT_REMAINING);
     if (!latest) return { outcome: 'vanished' };
     const revision = latest.revision ?? 0;
     if (!failed.length) {
@@ -164,7 +168,7 @@ async function execute(engine, job, batch, unlock, lockOwner) {
 // Sets the batch's executionStartTime (and its historic batch's) on the first execution. → the batch row or null.
 async function startExecution(engine, batchId) {
   return exclusive(engine, batchId, async () => {
-    const b = await engine.store.getBatch(batchId);
+    const b = await engine.store.getBatch(batchId, WITHOUT_REMAINING);
     if (!b || b.executionStartTime != null) return b;
     const started = { ...b, executionStartTime: engine.clock() };
     const historic = (await engine.store.getHistory('batch', b.id)) ?? historicBatchRow(b);
@@ -200,7 +204,7 @@ export async function findBatchJob(engine, jobId) {
 export async function setBatchJobRetries(engine, job, retries, options = {}) {
   await exclusive(engine, job.batchId, async () => {
     const current = await findBatchJob(engine, job.id);
-    const b = current && (await engine.store.getBatch(current.batchId));
+    const b = current && (await engine.store.getBatch(current.batchId, WITHOUT_REMAINING));
     if (!current || !b) return;
     const { lockOwner, lockExpirationTime, ...row } = current;
     const next = { ...row, retries };

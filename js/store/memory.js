@@ -24,7 +24,10 @@
 //    equal due date and create time instance jobs come first). commitBatch() writes a batch's
 //    change in one transaction; commit({…, batch}) upserts the committing instance's outcome in its
 //    batch in the instance's transaction (ignored when the batch row is gone). checkBatchChange()
-//    refuses a malformed change before anything is written, the same in every store.
+//    refuses a malformed change before anything is written, the same in every store. A batch
+//    row's `remaining` (the ids not handed out yet: megabytes for a large batch) is read only when
+//    asked for (getBatch(id, {remaining: false}) leaves it out), and a batch row written without
+//    it keeps the stored list.
 // It knows nothing of BPMN: rows are opaque objects with a few named fields.
 
 export const INDEX_KINDS = ['tasks', 'externalTasks', 'jobs', 'subscriptions', 'incidents'];
@@ -160,9 +163,11 @@ export class MemoryStore {
 
   // --- batches ----------------------------------------------------------------------------------
 
-  /** The batch row (BatchDto fields, configuration, remaining) or null. */
-  async getBatch(id) {
-    return copyBatch(this.batchRows.get(id));
+  /** The batch row (BatchDto fields, configuration, remaining unless {remaining: false}) or null. */
+  async getBatch(id, { remaining = true } = {}) {
+    const row = copyBatch(this.batchRows.get(id));
+    if (row && !remaining) delete row.remaining;
+    return row;
   }
 
   /** Batch rows matching the filter, in insertion order. */
@@ -203,7 +208,10 @@ export class MemoryStore {
     const stored = this.batchRows.get(batchId)?.revision ?? 0;
     if (revision !== undefined && revision !== stored) throw staleBatchError(batchId, revision, stored);
     // Everything below is synchronous: no other commit can interleave.
-    if (batch) this.batchRows.set(batchId, copyBatch({ ...batch, id: batchId, revision: stored + 1 }));
+    if (batch) {
+      const kept = batch.remaining === undefined ? { remaining: this.batchRows.get(batchId)?.remaining } : {};
+      this.batchRows.set(batchId, copyBatch({ ...batch, ...kept, id: batchId, revision: stored + 1 }));
+    }
     for (const r of putJobs) {
       const old = this.batchJobRows.get(r.id);
       const lock = old && old.lockOwner != null ? { lockOwner: old.lockOwner, lockExpirationTime: old.lockExpirationTime } : UNLOCKED;

@@ -473,8 +473,9 @@ export class PostgresStore {
 
   // --- batches ----------------------------------------------------------------------------------
 
-  async getBatch(id) {
-    const { rows } = await this._query('SELECT id, revision, data, remaining FROM batches WHERE id = $1', [id]);
+  async getBatch(id, { remaining = true } = {}) {
+    const columns = remaining ? 'id, revision, data, remaining' : 'id, revision, data, NULL::json AS remaining';
+    const { rows } = await this._query(`SELECT ${columns} FROM batches WHERE id = $1`, [id]);
     return rows.length ? batchRow(rows[0]) : null;
   }
 
@@ -525,10 +526,12 @@ export class PostgresStore {
         const [data, remaining] = splitRow(batchData(batch, batchId), 'remaining');
         const c = COLUMNS.batches;
         await query(
+          // a row written without `remaining` keeps the stored list
           `INSERT INTO batches (id, revision, type, suspended, tenant_id, data, remaining) VALUES ($1, 1, $2, $3, $4, $5, $6)
            ON CONFLICT (id) DO UPDATE SET revision = batches.revision + 1, type = excluded.type, suspended = excluded.suspended,
-             tenant_id = excluded.tenant_id, data = excluded.data, remaining = excluded.remaining`,
-          [batchId, columnValue(batch.type, c.type), columnValue(batch.suspended, c.suspended), columnValue(batch.tenantId, c.tenantId), data, remaining],
+             tenant_id = excluded.tenant_id, data = excluded.data,
+             remaining = CASE WHEN $7::boolean THEN excluded.remaining ELSE batches.remaining END`,
+          [batchId, columnValue(batch.type, c.type), columnValue(batch.suspended, c.suspended), columnValue(batch.tenantId, c.tenantId), data, remaining, batch.remaining !== undefined],
         );
       }
       if (putJobs.length) {

@@ -391,8 +391,9 @@ export class SqliteStore {
 
   // --- batches ----------------------------------------------------------------------------------
 
-  async getBatch(id) {
-    const record = this._stmt('SELECT id, revision, data, remaining FROM batches WHERE id = ?').get(id);
+  async getBatch(id, { remaining = true } = {}) {
+    const columns = remaining ? 'id, revision, data, remaining' : 'id, revision, data, NULL AS remaining';
+    const record = this._stmt(`SELECT ${columns} FROM batches WHERE id = ?`).get(id);
     return record ? batchRow(record) : null;
   }
 
@@ -431,11 +432,12 @@ export class SqliteStore {
       const { revision: _, ...row } = batch;
       const [data, remaining] = splitRow({ ...row, id: batchId }, 'remaining');
       const c = COLUMNS.batches;
+      // a row written without `remaining` keeps the stored list
       this._stmt(
         `INSERT INTO batches (id, revision, type, suspended, tenant_id, data, remaining) VALUES (?, 1, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET revision = batches.revision + 1, type = excluded.type, suspended = excluded.suspended, tenant_id = excluded.tenant_id,
-           data = excluded.data, remaining = excluded.remaining`,
-      ).run(batchId, bindable(batch.type, c.type), bindable(batch.suspended, c.suspended), bindable(batch.tenantId, c.tenantId), data, remaining);
+           data = excluded.data, remaining = CASE WHEN ? THEN excluded.remaining ELSE batches.remaining END`,
+      ).run(batchId, bindable(batch.type, c.type), bindable(batch.suspended, c.suspended), bindable(batch.tenantId, c.tenantId), data, remaining, batch.remaining === undefined ? 0 : 1);
     }
     if (putJobs.length) {
       const upsert = this._stmt(BATCH_JOB_UPSERT);

@@ -146,6 +146,26 @@ for (const backend of backends) {
     };
     const close = async () => db?.close();
 
+    test('a batch row read without its remaining ids, and written back without them, keeps the stored ids', async () => {
+      await open();
+      try {
+        await store.commitBatch({ batchId: 'b1', batch: batchRow() });
+        const light = await store.getBatch('b1', { remaining: false });
+        assert.equal('remaining' in light, false);
+        assert.equal(light.totalJobs, batchRow().totalJobs);
+        await store.commitBatch({ batchId: 'b1', revision: 1, batch: { ...light, executionStartTime: 5 } });
+        const row = await store.getBatch('b1');
+        assert.equal(row.executionStartTime, 5);
+        assert.equal(row.revision, 2);
+        assert.deepEqual(row.remaining, ['p1', 'p2', 'p3']);
+        // an explicit list still replaces it
+        await store.commitBatch({ batchId: 'b1', batch: { ...light, remaining: [] } });
+        assert.deepEqual((await store.getBatch('b1')).remaining, []);
+      } finally {
+        await close();
+      }
+    });
+
     test('a batch row: created, read, upserted in place, left as is, revisions count writes', async () => {
       await open();
       try {
