@@ -43,24 +43,14 @@ import {
   ratioText,
   rawId,
   runBatch,
+  twoTasksXml,
 } from './support.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const wasm = readFileSync(join(root, 'dist', 'detour-core.wasm'));
 
 // start → a → b → end, two user tasks in a row (tests/js/rest/batch.test.js)
-const TWO_TASKS = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" targetNamespace="http://detour.test/bpmn" id="Definitions_benchBatch">
-  <bpmn:process id="benchBatch" name="Two tasks" isExecutable="true" camunda:historyTimeToLive="180">
-    <bpmn:startEvent id="start" />
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="a" />
-    <bpmn:userTask id="a" name="A" />
-    <bpmn:sequenceFlow id="f2" sourceRef="a" targetRef="b" />
-    <bpmn:userTask id="b" name="B" />
-    <bpmn:sequenceFlow id="f3" sourceRef="b" targetRef="end" />
-    <bpmn:endEvent id="end" />
-  </bpmn:process>
-</bpmn:definitions>`;
+const TWO_TASKS = twoTasksXml('benchBatch');
 const MOVE_A_TO_B = [
   { type: 'cancel', activityId: 'a' },
   { type: 'startBeforeActivity', activityId: 'b' },

@@ -51,24 +51,14 @@ import {
   progressTo,
   ratioText,
   runBatch,
+  twoTasksXml,
 } from './support.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const wasm = readFileSync(join(root, 'dist', 'detour-core.wasm'));
 
 // start → a → b → end, two user tasks in a row (bench/batch.js's process)
-const TWO_TASKS = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" targetNamespace="http://detour.test/bpmn" id="Definitions_benchRestart">
-  <bpmn:process id="benchRestart" name="Two tasks" isExecutable="true" camunda:historyTimeToLive="180">
-    <bpmn:startEvent id="start" />
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="a" />
-    <bpmn:userTask id="a" name="A" />
-    <bpmn:sequenceFlow id="f2" sourceRef="a" targetRef="b" />
-    <bpmn:userTask id="b" name="B" />
-    <bpmn:sequenceFlow id="f3" sourceRef="b" targetRef="end" />
-    <bpmn:endEvent id="end" />
-  </bpmn:process>
-</bpmn:definitions>`;
+const TWO_TASKS = twoTasksXml('benchRestart');
 const RESTART_AT_B = [{ type: 'startBeforeActivity', activityId: 'b' }];
 
 // What instance i is started with, and what its restart must bring back.

@@ -149,3 +149,19 @@ export function checkList() {
 export function printChecks(checks) {
   console.table(checks.map((c) => ({ check: c.check, ok: c.ok, detail: c.detail })));
 }
+
+/** start → user task `a` → user task `b` → end, as process `key` (the batch and modification suites' model). */
+export function twoTasksXml(key) {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" targetNamespace="http://detour.test/bpmn" id="Definitions_${key}">
+  <bpmn:process id="${key}" name="Two tasks" isExecutable="true" camunda:historyTimeToLive="180">
+    <bpmn:startEvent id="start" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="a" />
+    <bpmn:userTask id="a" name="A" />
+    <bpmn:sequenceFlow id="f2" sourceRef="a" targetRef="b" />
+    <bpmn:userTask id="b" name="B" />
+    <bpmn:sequenceFlow id="f3" sourceRef="b" targetRef="end" />
+    <bpmn:endEvent id="end" />
+  </bpmn:process>
+</bpmn:definitions>`;
+}

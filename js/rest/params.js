@@ -255,3 +255,27 @@ export function splitFilters(conditions) {
   }
   return [first, ...rest];
 }
+
+/**
+ * A JSON request body as Jackson maps it onto a DTO: not an object, or a field of the wrong JSON
+ * type, is a 400 InvalidRequestException with message "". → {body ({} for none), wrong() (that
+ * error), flag(name) (a Java primitive boolean: absent is false, "true"/"false" accepted),
+ * string(name) (null when absent)}.
+ */
+export function dtoBody(raw) {
+  const body = raw ?? {};
+  const wrong = () => invalidRequest('');
+  if (typeof body !== 'object' || Array.isArray(body)) throw wrong();
+  const flag = (name) => {
+    const v = body[name];
+    if (v == null) return false;
+    if (typeof v === 'boolean') return v;
+    if (v === 'true' || v === 'false') return v === 'true';
+    throw wrong();
+  };
+  const string = (name) => {
+    if (body[name] != null && typeof body[name] !== 'string') throw wrong();
+    return body[name] ?? null;
+  };
+  return { body, wrong, flag, string };
+}

@@ -11,6 +11,7 @@
 import { CoreError } from '../../core.js';
 import { RestError, invalidRequest, isBadUserRequest } from '../errors.js';
 import { instructionsFor, instructionsShape } from '../instructions.js';
+import { dtoBody } from '../params.js';
 import { historicProcessInstancesByQuery } from './history-process-instance.js';
 import { findProcessInstances, queryFromPost } from './process-instance-query.js';
 
@@ -154,21 +155,8 @@ async function modificationRequest(engine, rawBody) {
  * of the wrong JSON type is a 400 with message "". The queries are parsed here (their mapping
  * errors come with the body's), and run later.
  */
-export function modificationBody(body, { single }) {
-  if (body == null) body = {};
-  const wrong = () => invalidRequest('');
-  if (typeof body !== 'object' || Array.isArray(body)) throw wrong();
-  const string = (name) => {
-    if (body[name] != null && typeof body[name] !== 'string') throw wrong();
-    return body[name] ?? null;
-  };
-  const flag = (name) => {
-    const v = body[name];
-    if (v == null) return false; // Java primitives
-    if (typeof v === 'boolean') return v;
-    if (v === 'true' || v === 'false') return v === 'true';
-    throw wrong();
-  };
+export function modificationBody(raw, { single }) {
+  const { body, wrong, flag, string } = dtoBody(raw);
   const out = {
     instructions: instructionsShape(body.instructions),
     skipCustomListeners: flag('skipCustomListeners'),

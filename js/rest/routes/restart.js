@@ -20,6 +20,7 @@ import { CoreError } from '../../core.js';
 import { INSTANCE_RESTART } from '../../batch/index.js';
 import { invalidRequest, isBadUserRequest } from '../errors.js';
 import { instructionsFor, instructionsShape } from '../instructions.js';
+import { dtoBody } from '../params.js';
 import { batchOut } from './batch.js';
 import { historicProcessInstancesByQuery } from './history-process-instance.js';
 import { definitionByKey } from './process-definition.js';
@@ -163,23 +164,13 @@ function modelIds(scope, ids = new Set()) {
  * RestartProcessInstanceDto as Jackson maps it (a field of the wrong JSON type: 400 with message
  * ""); the /detour/ form also reads targetProcessDefinitionId.
  */
-export function restartBody(body, { detour }) {
-  if (body == null) body = {};
-  const wrong = () => invalidRequest('');
-  if (typeof body !== 'object' || Array.isArray(body)) throw wrong();
-  const flag = (name) => {
-    const v = body[name];
-    if (v == null) return false; // Java primitives
-    if (typeof v === 'boolean') return v;
-    if (v === 'true' || v === 'false') return v === 'true';
-    throw wrong();
-  };
+export function restartBody(raw, { detour }) {
+  const { body, wrong, flag, string } = dtoBody(raw);
+  const target = detour ? string('targetProcessDefinitionId') : null;
   const ids = body.processInstanceIds;
   if (ids != null && (!Array.isArray(ids) || ids.some((id) => id !== null && typeof id !== 'string'))) throw wrong();
   const query = body.historicProcessInstanceQuery;
   if (query != null && (typeof query !== 'object' || Array.isArray(query))) throw wrong();
-  const target = detour ? body.targetProcessDefinitionId : null;
-  if (target != null && typeof target !== 'string') throw wrong();
   return {
     processInstanceIds: ids ?? null,
     historicProcessInstanceQuery: query ?? null,
@@ -188,6 +179,6 @@ export function restartBody(body, { detour }) {
     withoutBusinessKey: flag('withoutBusinessKey'),
     skipCustomListeners: flag('skipCustomListeners'),
     skipIoMappings: flag('skipIoMappings'),
-    targetProcessDefinitionId: target ?? null,
+    targetProcessDefinitionId: target,
   };
 }

@@ -13,23 +13,10 @@ import { it } from 'node:test';
 import { JobExecutor } from '../../../js/job-executor.js';
 import { root } from '../support.js';
 import { checkJavaOnly, checkResponse } from './openapi.js';
-import { describeRest } from './support.js';
+import { describeRest, twoTasksXml } from './support.js';
 
 const spec = JSON.parse(readFileSync(join(root, 'docs', 'camunda-openapi.json'), 'utf8'));
 
-// start → a → b → end, two user tasks in a row.
-const TWO_TASKS = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" targetNamespace="http://detour.test/bpmn" id="Definitions_KEY">
-  <bpmn:process id="KEY" name="Two tasks" isExecutable="true" camunda:historyTimeToLive="180">
-    <bpmn:startEvent id="start" />
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="a" />
-    <bpmn:userTask id="a" name="A" />
-    <bpmn:sequenceFlow id="f2" sourceRef="a" targetRef="b" />
-    <bpmn:userTask id="b" name="B" />
-    <bpmn:sequenceFlow id="f3" sourceRef="b" targetRef="end" />
-    <bpmn:endEvent id="end" />
-  </bpmn:process>
-</bpmn:definitions>`;
 
 const POLL = 30000;
 const START_B = [{ type: 'startBeforeActivity', activityId: 'b' }];
@@ -55,7 +42,7 @@ describeRest(
     const expectError = (r, status, type, message, what) => assert.deepEqual([r.status, r.body?.type, r.body?.message], [status, type, message], what ?? '');
 
     const deployTwoTasks = async (key) => {
-      const r = await ctx.api.deploy(TWO_TASKS.replaceAll('KEY', key));
+      const r = await ctx.api.deploy(twoTasksXml(key));
       return Object.values(ok(r).deployedProcessDefinitions)[0];
     };
     const startOne = async (definition = def) => ok(await call('POST', '/process-definition/{id}/start', `/process-definition/${definition.id}/start`, {})).id;
@@ -463,7 +450,7 @@ describeRest(
   'batch statistics',
   (ctx) => {
     it('13 jobs, one seed run, 2 completed, 2 failed: remaining 11, completed 2, failed 2', async () => {
-      const r = await ctx.api.deploy(TWO_TASKS.replaceAll('KEY', 'statsProcess'));
+      const r = await ctx.api.deploy(twoTasksXml('statsProcess'));
       const def = Object.values(r.body.deployedProcessDefinitions)[0];
       const ids = [];
       for (let i = 0; i < 13; i++) ids.push((await ctx.api.post(`/process-definition/${def.id}/start`, {})).body.id);

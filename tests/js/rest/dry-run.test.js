@@ -9,21 +9,10 @@ import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 
 import { simulateModification, simulateRestart } from '../../../js/dry-run.js';
-import { describeRest } from './support.js';
+import { describeRest, twoTasksXml } from './support.js';
 
 // start → a → b → end, two user tasks in a row (KEY replaced per deployment).
-const TWO_TASKS = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" targetNamespace="http://detour.test/bpmn" id="Definitions_KEY">
-  <bpmn:process id="KEY" name="Two tasks" isExecutable="true" camunda:historyTimeToLive="180">
-    <bpmn:startEvent id="start" />
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="a" />
-    <bpmn:userTask id="a" name="A" />
-    <bpmn:sequenceFlow id="f2" sourceRef="a" targetRef="b" />
-    <bpmn:userTask id="b" name="B" />
-    <bpmn:sequenceFlow id="f3" sourceRef="b" targetRef="end" />
-    <bpmn:endEvent id="end" />
-  </bpmn:process>
-</bpmn:definitions>`;
+const TWO_TASKS = twoTasksXml('KEY');
 
 // Version 2: start → a → c → end, and a service task `counted` (a JavaScript delegate) after c.
 const VERSION_2 = TWO_TASKS.replace('<bpmn:userTask id="b" name="B" />', '<bpmn:userTask id="c" name="C" />')

@@ -9,21 +9,8 @@ import { it } from 'node:test';
 import { readInstructions } from '../../../js/rest/instructions.js';
 import { readModification } from '../../../js/rest/routes/modification.js';
 import { checkJavaOnly, checkResponse } from './openapi.js';
-import { describeRest } from './support.js';
+import { describeRest, twoTasksXml } from './support.js';
 
-// start → a → b → end, two user tasks in a row.
-const TWO_TASKS = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" targetNamespace="http://detour.test/bpmn" id="Definitions_mod">
-  <bpmn:process id="KEY" name="Two tasks" isExecutable="true" camunda:historyTimeToLive="180">
-    <bpmn:startEvent id="start" />
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="a" />
-    <bpmn:userTask id="a" name="A" />
-    <bpmn:sequenceFlow id="f2" sourceRef="a" targetRef="b" />
-    <bpmn:userTask id="b" name="B" />
-    <bpmn:sequenceFlow id="f3" sourceRef="b" targetRef="end" />
-    <bpmn:endEvent id="end" />
-  </bpmn:process>
-</bpmn:definitions>`;
 
 const SINGLE = '/process-instance/{id}/modification';
 const MULTI = '/modification/execute';
@@ -34,7 +21,7 @@ describeRest('process instance modification', (ctx) => {
   let other; // another definition, `otherProcess`
 
   const deployTwoTasks = async (key) => {
-    const r = await ctx.api.deploy(TWO_TASKS.replace('id="KEY"', `id="${key}"`).replace('Definitions_mod', `Definitions_${key}`));
+    const r = await ctx.api.deploy(twoTasksXml(key));
     assert.equal(r.status, 200, JSON.stringify(r.body));
     return Object.values(r.body.deployedProcessDefinitions)[0];
   };
@@ -347,7 +334,7 @@ describeRest('process instance modification end to end', (ctx) => {
 
   it('deploys the processes the tests modify', async () => {
     for (const key of ['e2eProcess', 'e2eOther']) {
-      const r = await ctx.api.deploy(TWO_TASKS.replace('id="KEY"', `id="${key}"`).replace('Definitions_mod', `Definitions_${key}`));
+      const r = await ctx.api.deploy(twoTasksXml(key));
       assert.equal(r.status, 200, JSON.stringify(r.body));
       const d = Object.values(r.body.deployedProcessDefinitions)[0];
       if (key === 'e2eProcess') def = d;
