@@ -8,6 +8,8 @@
 // execution job done; the batch's instance rows are read at that last job, since the monitor
 // deletes them with the batch.
 
+import { readFileSync } from 'node:fs';
+
 import Database from 'better-sqlite3';
 
 import { JobExecutor } from '../js/job-executor.js';
@@ -150,18 +152,7 @@ export function printChecks(checks) {
   console.table(checks.map((c) => ({ check: c.check, ok: c.ok, detail: c.detail })));
 }
 
-/** start → user task `a` → user task `b` → end, as process `key` (the batch and modification suites' model). */
+/** tests/fixtures/bpmn/two-tasks.bpmn (start → user task `a` → user task `b` → end) as process `key`. */
 export function twoTasksXml(key) {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" targetNamespace="http://detour.test/bpmn" id="Definitions_${key}">
-  <bpmn:process id="${key}" name="Two tasks" isExecutable="true" camunda:historyTimeToLive="180">
-    <bpmn:startEvent id="start" />
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="a" />
-    <bpmn:userTask id="a" name="A" />
-    <bpmn:sequenceFlow id="f2" sourceRef="a" targetRef="b" />
-    <bpmn:userTask id="b" name="B" />
-    <bpmn:sequenceFlow id="f3" sourceRef="b" targetRef="end" />
-    <bpmn:endEvent id="end" />
-  </bpmn:process>
-</bpmn:definitions>`;
+  return readFileSync(new URL('../tests/fixtures/bpmn/two-tasks.bpmn', import.meta.url), 'utf8').replace('id="twoTasks"', `id="${key}"`).replace('id="Definitions_twoTasks"', `id="Definitions_${key}"`);
 }

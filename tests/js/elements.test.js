@@ -206,6 +206,18 @@ test('a user task waits for its assignee, and completing it completes the proces
   assert.equal(htask.assignee, 'demo');
 });
 
+test('two user tasks in a row wait one after the other', async () => {
+  const { engine } = await engineWith('two-tasks.bpmn');
+  const pi = (await engine.startProcessInstanceByKey('twoTasks')).id;
+
+  assert.deepEqual(await at(engine, pi), { tree: 'proc(a)', tasks: ['a'] });
+  await complete(engine, pi, 'a');
+  assert.deepEqual(await at(engine, pi), { tree: 'proc(b)', tasks: ['b'] });
+  await complete(engine, pi, 'b');
+
+  await assertEnded(engine, pi, 'COMPLETED', { endActivityId: 'end' });
+});
+
 test('manual tasks and plain tasks pass straight through; only the user task waits', async () => {
   const { engine } = await engineWith('five-activities.bpmn');
   const pi = (await engine.startProcessInstanceByKey('fiveActivities')).id;

@@ -188,18 +188,7 @@ export async function suspend(ctx, processInstanceId) {
   assert.equal(res.status, 204, JSON.stringify(res.body));
 }
 
-/** start → user task `a` → user task `b` → end, as process `key` (the batch and modification suites' model). */
+/** tests/fixtures/bpmn/two-tasks.bpmn (start → user task `a` → user task `b` → end) as process `key`. */
 export function twoTasksXml(key) {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" targetNamespace="http://detour.test/bpmn" id="Definitions_${key}">
-  <bpmn:process id="${key}" name="Two tasks" isExecutable="true" camunda:historyTimeToLive="180">
-    <bpmn:startEvent id="start" />
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="a" />
-    <bpmn:userTask id="a" name="A" />
-    <bpmn:sequenceFlow id="f2" sourceRef="a" targetRef="b" />
-    <bpmn:userTask id="b" name="B" />
-    <bpmn:sequenceFlow id="f3" sourceRef="b" targetRef="end" />
-    <bpmn:endEvent id="end" />
-  </bpmn:process>
-</bpmn:definitions>`;
+  return fixture('two-tasks.bpmn').replace('id="twoTasks"', `id="${key}"`).replace('id="Definitions_twoTasks"', `id="Definitions_${key}"`);
 }
