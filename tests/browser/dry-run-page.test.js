@@ -288,7 +288,7 @@ describe('the dry-run page', { skip: noBrowser ?? false }, () => {
     const { page, check, close } = await openPage(browser, site.url);
     try {
       await page.goto(`${site.url}/`);
-      await page.locator('[data-testid=status]').filter({ hasText: 'Core loaded' }).waitFor();
+      await page.locator('[data-testid=status]').filter({ hasText: 'No service here' }).waitFor();
       assert.equal(await page.isVisible('[data-testid=file-bpmn]'), true, 'no service: the Files tab');
       await page.setInputFiles('[data-testid=file-bpmn]', join(ROOT, 'tests/browser/fixtures/order.bpmn'));
       await page.setInputFiles('[data-testid=file-state]', statePath);

@@ -67,6 +67,7 @@ async function start() {
     await guarded(() => connect($('service-url').value));
   } else {
     showTab('files');
+    status('No service here: load a BPMN file and saved state documents.');
   }
 }
 
