@@ -16,7 +16,7 @@
 //             (JSON.parse), builds the new instance's state document from them (the shape and size
 //             of a real restarted instance's), inserts it and sets the batch instance row to done —
 //             on a raw better-sqlite3 file with the store's pragmas, over copies of the real
-//             history rows of N ended instances (random uuids as ids, as the engine's). Target:
+//             history rows of N ended instances (new time-ordered uuids as ids, as the engine's). Target:
 //             batch / raw ≥ 0.7.
 //   memory    process.resourceUsage().maxRSS right after the batch ended (the process's peak so
 //             far: the setup and the batch), and heap used then.
@@ -28,7 +28,6 @@
 // variables. A check that fails exits non-zero.
 //
 //   node bench/restart.js [--instances N] [--json]
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -37,6 +36,7 @@ import { fileURLToPath } from 'node:url';
 import { INSTANCE_RESTART } from '../js/batch/index.js';
 import { loadCore } from '../js/core.js';
 import { Engine } from '../js/engine.js';
+import { timeOrderedUuid } from '../js/ids.js';
 import { CONFLICT_RETRIES } from '../js/service.js';
 import { openStore } from '../js/store/open.js';
 import {
@@ -173,8 +173,8 @@ function sameVariables(list, expected) {
  * instance's document, the batch instance row done). The history table is the store's (its
  * columns and indexes), holding for each of the N ended instances a copy of every history row of
  * the engine's first one; the new documents are built like the engine's first restarted one. Ids
- * are random uuids, as the engine's, so rows and documents have the engine's sizes and the index
- * lookups and inserts land where the engine's do (not in insertion order).
+ * are new time-ordered uuids, as the engine's, so rows and documents have the engine's sizes and
+ * the index lookups and inserts land where the engine's do.
  */
 function rawCeiling(dir, { stateDoc, historicRows, definitionId }, n) {
   const db = openRawDatabase(join(dir, 'raw.db'));
@@ -187,7 +187,7 @@ function rawCeiling(dir, { stateDoc, historicRows, definitionId }, n) {
     ${RAW_BATCH_INSTANCES}`);
 
   // the history of N ended instances: the first one's rows, each of its own ids (uuids) replaced
-  // per instance by a random one, as the engine's are
+  // per instance by a new one, as the engine's are
   const oldId = historicRows.find((h) => h.kind === 'processInstance').row.id;
   const render = idTemplate(historicRows.map(({ row }) => JSON.stringify(row)), definitionId);
   const insertHistory = db.prepare('INSERT INTO history (kind, id, process_instance_id, data) VALUES (?, ?, ?, ?)');
@@ -211,8 +211,8 @@ function rawCeiling(dir, { stateDoc, historicRows, definitionId }, n) {
   const done = db.prepare("UPDATE batch_instances SET state = 'done', error_message = NULL WHERE batch_id = 'batch' AND process_instance_id = ?");
   const now = Date.now();
   const newDocument = (h, variables) => {
-    const id = randomUUID();
-    const activityInstanceId = `b:${randomUUID()}`;
+    const id = uuid();
+    const activityInstanceId = `b:${uuid()}`;
     const [execution] = stateDoc.executions;
     const [task] = stateDoc.tasks;
     return {
@@ -226,9 +226,9 @@ function rawCeiling(dir, { stateDoc, historicRows, definitionId }, n) {
         id,
         scopeInstanceId: id,
         activityInstanceId,
-        variables: variables.map((v) => ({ id: randomUUID(), name: v.name, type: v.type, value: v.value, valueInfo: v.valueInfo })),
+        variables: variables.map((v) => ({ id: uuid(), name: v.name, type: v.type, value: v.value, valueInfo: v.valueInfo })),
       }],
-      tasks: [{ ...task, id: randomUUID(), executionId: id, activityInstanceId, created: now }],
+      tasks: [{ ...task, id: uuid(), executionId: id, activityInstanceId, created: now }],
     };
   };
   const perInstance = db.transaction((pid) => {
@@ -248,7 +248,10 @@ function rawCeiling(dir, { stateDoc, historicRows, definitionId }, n) {
   return { seconds, transactionsPerSecond: n / seconds, docBytes, historicRowsPerInstance: historicRows.length };
 }
 
-// JSON texts whose uuids (but the definition id's) are replaced by random ones, the same uuid by
+// A new id as the engine makes them.
+const uuid = () => timeOrderedUuid(Date.now());
+
+// JSON texts whose uuids (but the definition id's) are replaced by new ones, the same uuid by
 // the same one in every text: render() → {texts, ids: uuid → its replacement}.
 function idTemplate(texts, definitionId) {
   const UUID = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/;
@@ -256,7 +259,7 @@ function idTemplate(texts, definitionId) {
   const split = texts.map((text) => text.split(UUID)); // literal, uuid, literal, …
   const uuids = new Set(split.flatMap((parts) => parts.filter((p, k) => k % 2 === 1 && !kept.has(p))));
   return () => {
-    const ids = new Map([...uuids].map((u) => [u, randomUUID()]));
+    const ids = new Map([...uuids].map((u) => [u, uuid()]));
     return { texts: split.map((parts) => parts.map((p) => ids.get(p) ?? p).join('')), ids };
   };
 }

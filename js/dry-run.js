@@ -6,6 +6,7 @@
 // Browser-safe: only the core glue (js/core.js) and standard JavaScript.
 
 import { CoreError } from './core.js';
+import { randomSeed } from './ids.js';
 
 /**
  * Simulates a modification of one running instance.
@@ -226,10 +227,4 @@ function treeOf(core, handle, state, loaded) {
 // A simulation's clock and ids: the host's, or now and fresh random ones.
 function clockOf({ now = Date.now(), idSeed = randomSeed() }) {
   return { now, idSeed };
-}
-
-function randomSeed() {
-  const bytes = new Uint8Array(16);
-  globalThis.crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }

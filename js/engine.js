@@ -32,16 +32,10 @@ import * as Restart from './engine/restart.js';
 import * as Tasks from './engine/tasks.js';
 import * as Variables from './engine/variables.js';
 import { historyRows } from './history-rows.js';
+import { randomSeed, timeOrderedUuid } from './ids.js';
 import { MemoryStore } from './store/memory.js';
 
 export { BpmnError } from './engine/delegates.js';
-
-/** 32 random hex digits, the core's idSeed (and the source of deployment and definition ids). */
-export function randomSeed() {
-  const bytes = new Uint8Array(16);
-  globalThis.crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 export class Engine {
   /**
@@ -401,9 +395,9 @@ export class Engine {
     return row;
   }
 
+  /** An id the host makes (deployment, batch, history row): time-ordered, as the core's. */
   _uuid() {
-    const h = this.ids();
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+    return timeOrderedUuid(this.clock(), this.ids());
   }
 }
 

@@ -86,7 +86,7 @@ static bool run_init(run *r, const model *m, const cJSON *cmd, error *err) {
     r->ctx.now = now;
     const char *seed;
     if (!string_param(cmd, "idSeed", &seed, err)) return false;
-    if (!ids_seed(&r->ctx.ids, seed)) return error_set(err, ERR_INVALID_REQUEST, "idSeed must be 32 hex digits");
+    if (!ids_seed(&r->ctx.ids, seed, now)) return error_set(err, ERR_INVALID_REQUEST, "idSeed must be 32 hex digits");
     r->ctx.externally_terminated = true;
     if (is_new_instance(param(cmd, "command")->valuestring)) return true;
     const cJSON *state = param(cmd, "state");

@@ -22,7 +22,7 @@ static uint64_t splitmix64(uint64_t x) {
     return x ^ (x >> 31);
 }
 
-bool ids_seed(id_gen *g, const char *hex) {
+bool ids_seed(id_gen *g, const char *hex, int64_t now) {
     if (!hex || strlen(hex) != 32) return false;
     uint64_t words[2] = {0, 0};
     for (int i = 0; i < 32; i++) {
@@ -34,6 +34,8 @@ bool ids_seed(id_gen *g, const char *hex) {
     g->s0 = splitmix64(words[0] ^ splitmix64(words[1]));
     g->s1 = splitmix64(words[1] ^ 0xD1B54A32D192ED03ull);
     if (!g->s0 && !g->s1) g->s1 = 1;
+    g->now = (uint64_t)now & 0xFFFFFFFFFFFFull;
+    g->counter = 0;
     return true;
 }
 
@@ -54,9 +56,9 @@ static char *put_hex(char *p, uint64_t v, int digits) {
 
 /* Formats by hand: ids are made for every activity instance, and printf was a tenth of a command. */
 static void format_uuid(id_gen *g, char out[37]) {
-    uint64_t hi = next(g), lo = next(g);
-    hi = (hi & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull; /* version 4 */
-    lo = (lo & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull; /* variant 10 */
+    /* unix_ts_ms (48) | version 7 (4) | counter (12) — variant 10 (2) | random (62) */
+    uint64_t hi = (g->now << 16) | 0x7000u | (g->counter++ & 0xFFFu);
+    uint64_t lo = (next(g) & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;
     char *p = put_hex(out, hi >> 32, 8);
     *p++ = '-';
     p = put_hex(p, hi >> 16, 4);
