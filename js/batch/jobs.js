@@ -129,17 +129,23 @@ async function execute(engine, job, batch, unlock, lockOwner) {
   );
   const failed = [];
   let conflicts = 0;
-  for (const processInstanceId of mine) {
-    if (done.has(processInstanceId)) continue; // a re-run after a crash: never twice
+  const todo = mine.filter((id) => !done.has(id)); // a re-run after a crash: never twice
+  let jobDeleted = false;
+  for (const [k, processInstanceId] of todo.entries()) {
     const outcome = { batchId: b.id, instances: [{ processInstanceId, state: 'done', errorMessage: null }] };
+    // the job's last instance, all before it done: the job goes in the same commit (one commit fewer)
+    const last = k === todo.length - 1 && !failed.length && !conflicts;
+    if (last) outcome.deleteJobIds = [job.id];
     try {
       await operation(engine, b, processInstanceId, outcome);
+      jobDeleted = last;
     } catch (e) {
       if (typeof e?.type !== 'string') throw e; // not the engine's refusal: a bug or the store
       if (e.type === 'OptimisticLockingException') conflicts++;
       else failed.push({ processInstanceId, state: 'failed', errorMessage: e.message ?? null });
     }
   }
+  if (jobDeleted) return { outcome: 'executed' };
   return exclusive(engine, b.id, async () => {
     const [current] = await engine.store.batchJobs({ id: job.id });
     if (!current) return { outcome: 'vanished' }; // deleted meanwhile (with its batch, or by hand)

@@ -23,7 +23,8 @@
 //    instance: never in rows('jobs'), but acquired, locked and unlocked like instance jobs; at
 //    equal due date and create time instance jobs come first). commitBatch() writes a batch's
 //    change in one transaction; commit({…, batch}) upserts the committing instance's outcome in its
-//    batch in the instance's transaction (ignored when the batch row is gone). checkBatchChange()
+//    batch in the instance's transaction, and removes the batch jobs batch.deleteJobIds names
+//    (both ignored when the batch row is gone). checkBatchChange()
 //    refuses a malformed change before anything is written, the same in every store. A batch
 //    row's `remaining` (the ids not handed out yet: megabytes for a large batch) is read only when
 //    asked for (getBatch(id, {remaining: false}) leaves it out), and a batch row written without
@@ -115,7 +116,8 @@ export class MemoryStore {
    *   {instanceId, revision: the revision it was read at (0: a new instance),
    *    instance: the new row without revision, or null to remove the instance and its index rows,
    *    index: {kind: rows}, history: [{kind, row}] upserted by row.id,
-   *    unlockJobIds: jobs whose lock is released (the one the command executed)}
+   *    unlockJobIds: jobs whose lock is released (the one the command executed),
+   *    batch: {batchId, instances: batch instance rows upserted, deleteJobIds: batch jobs removed}}
    * Returns the new revision.
    */
   async commit({ instanceId, revision, instance, index = {}, history = [], unlockJobIds = [], batch }) {
@@ -146,7 +148,10 @@ export class MemoryStore {
       if (!this.historyRows.has(kind)) this.historyRows.set(kind, new Map());
       this.historyRows.get(kind).set(row.id, { ...row });
     }
-    if (batch != null && this.batchRows.has(batch.batchId)) this._putBatchInstances(batch.batchId, batch.instances ?? []);
+    if (batch != null && this.batchRows.has(batch.batchId)) {
+      this._putBatchInstances(batch.batchId, batch.instances ?? []);
+      for (const id of batch.deleteJobIds ?? []) this.batchJobRows.delete(id);
+    }
     return next;
   }
 
@@ -364,8 +369,10 @@ export function staleBatchError(batchId, revision, stored) {
 
 /** Throws a TypeError when commit()'s batch outcome ({batchId, instances}) is malformed. */
 export function checkBatchOutcome(batch) {
-  if (typeof batch !== 'object' || typeof batch.batchId !== 'string' || !batch.batchId) throw new TypeError('commit: batch must be {batchId, instances}');
+  if (typeof batch !== 'object' || typeof batch.batchId !== 'string' || !batch.batchId) throw new TypeError('commit: batch must be {batchId, instances, deleteJobIds}');
   checkBatchInstances(batch.instances ?? [], 'commit');
+  const deleteJobIds = batch.deleteJobIds ?? [];
+  if (!Array.isArray(deleteJobIds) || !deleteJobIds.every((id) => typeof id === 'string')) throw new TypeError('commit: batch.deleteJobIds must be an array of ids');
 }
 
 function checkBatchInstances(instances, where) {

@@ -185,7 +185,7 @@ function commitParams(write) {
   if (write === 'insert' || write === 'update') names.push(...INSTANCE_PARAMS);
   for (const kind of INDEX_KINDS) for (const [column] of rowColumns(kind)) names.push(`${kind}.${column}`);
   names.push('unlockJobIds', 'history.kind', 'history.id', 'history.process_instance_id', 'history.data');
-  names.push('batch.id', 'batch.process_instance_id', 'batch.state', 'batch.error_message');
+  names.push('batch.id', 'batch.process_instance_id', 'batch.state', 'batch.error_message', 'batch.delete_job_ids');
   return names;
 }
 
@@ -223,6 +223,7 @@ function commitStatement(write) {
        FROM unnest(${$('batch.process_instance_id')}::text[], ${$('batch.state')}::text[], ${$('batch.error_message')}::text[]) WITH ORDINALITY AS u(p, s, e, ord)
        WHERE EXISTS (SELECT 1 FROM bat) ORDER BY u.ord
        ON CONFLICT (batch_id, process_instance_id) DO UPDATE SET state = excluded.state, error_message = excluded.error_message)`,
+    `bjobs AS (DELETE FROM batch_jobs WHERE id = ANY(${$('batch.delete_job_ids')}::text[]) AND EXISTS (SELECT 1 FROM bat))`,
   );
   return { text: `WITH ${ctes.join(',\n')}\nSELECT count(*)::int AS written FROM inst`, names };
 }
@@ -265,6 +266,7 @@ function commitValues({ instanceId, revision, instance, index = {}, history = []
   values['batch.process_instance_id'] = outcome.map((r) => r.processInstanceId);
   values['batch.state'] = outcome.map((r) => r.state);
   values['batch.error_message'] = outcome.map((r) => r.errorMessage ?? null);
+  values['batch.delete_job_ids'] = batch?.deleteJobIds ?? [];
   return values;
 }
 

@@ -298,7 +298,11 @@ export class SqliteStore {
       if (instance && index[kind]?.length) this._insertIndex(kind, instanceId, index[kind], old, unlockJobIds);
     }
     this._upsertHistory(history);
-    if (batch != null && this._stmt('SELECT 1 FROM batches WHERE id = ?').get(batch.batchId)) this._putBatchInstances(batch.batchId, batch.instances ?? []);
+    if (batch != null && this._stmt('SELECT 1 FROM batches WHERE id = ?').get(batch.batchId)) {
+      this._putBatchInstances(batch.batchId, batch.instances ?? []);
+      const deleteJob = this._stmt('DELETE FROM batch_jobs WHERE id = ?');
+      for (const id of batch.deleteJobIds ?? []) deleteJob.run(id);
+    }
     return revision + 1;
   }
 

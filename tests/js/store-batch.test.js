@@ -329,6 +329,7 @@ for (const backend of backends) {
           await assert.rejects(store.commitBatch(change), TypeError, JSON.stringify(change));
         }
         await assert.rejects(store.commit({ instanceId: 'i1', revision: 0, instance: instance(), batch: { batchId: 'b1', instances: [{ processInstanceId: 'i1', state: 'nope' }] } }), TypeError);
+        await assert.rejects(store.commit({ instanceId: 'i1', revision: 0, instance: instance(), batch: { batchId: 'b1', deleteJobIds: 'e1' } }), TypeError);
         assert.equal(await store.getInstance('i1'), null);
         assert.deepEqual(await snapshot(store, 'b1'), before);
       } finally {
@@ -502,15 +503,16 @@ for (const backend of backends) {
     test('an instance commit carries its batch outcome: one transaction with the revision check', async () => {
       await open();
       try {
-        await store.commitBatch({ batchId: 'b1', batch: batchRow(), instances: ['i1', 'i2'].map(pending) });
+        await store.commitBatch({ batchId: 'b1', batch: batchRow(), instances: ['i1', 'i2'].map(pending), putJobs: [batchJob('e1'), batchJob('e2')] });
         await store.commit({ instanceId: 'i1', revision: 0, instance: instance() });
         const r2 = await store.commit({
           instanceId: 'i1',
           revision: 1,
           instance: instance({ state: { counter: 1 } }),
-          batch: { batchId: 'b1', instances: [{ processInstanceId: 'i1', state: 'done', errorMessage: null }] },
+          batch: { batchId: 'b1', instances: [{ processInstanceId: 'i1', state: 'done', errorMessage: null }], deleteJobIds: ['e1', 'unknown'] },
         });
         assert.equal(r2, 2);
+        assert.deepEqual(ids(await store.batchJobs()), ['e2'], 'the execution job goes with its last instance');
         assert.deepEqual(await store.batchInstances('b1'), [
           { batchId: 'b1', processInstanceId: 'i1', state: 'done', errorMessage: null },
           { batchId: 'b1', processInstanceId: 'i2', state: 'pending', errorMessage: null },
@@ -522,7 +524,7 @@ for (const backend of backends) {
             instanceId: 'i1',
             revision: 1,
             instance: instance({ state: { counter: 99 } }),
-            batch: { batchId: 'b1', instances: [{ processInstanceId: 'i1', state: 'failed', errorMessage: 'x' }, { processInstanceId: 'i2', state: 'done' }] },
+            batch: { batchId: 'b1', instances: [{ processInstanceId: 'i1', state: 'failed', errorMessage: 'x' }, { processInstanceId: 'i2', state: 'done' }], deleteJobIds: ['e2'] },
           }),
           isStale,
         );
